@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Configures and builds one build directory.
+#   scripts/build.sh [release|asan] [ninja targets...]
+# release -> build/, asan -> build-asan/ (ASan + UBSan, benchmarks off).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:-release}
+shift || true
+case "$kind" in
+  release) dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+  asan) dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=Debug -DCC_SANITIZE=ON -DCC_BUILD_BENCH=OFF) ;;
+  *) echo "usage: scripts/build.sh [release|asan] [targets...]" >&2; exit 2 ;;
+esac
+if [ ! -f "$dir/build.ninja" ]; then
+  cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
+fi
+cmake --build "$dir" -j2 ${1:+--target "$@"}
