@@ -1,7 +1,8 @@
 // Ledger: the committed chain of certified blocks and the state they produced.
 //
 // A block at height h follows the block at h-1 (header.prev_hash = BlockHash of
-// h-1; zero-length prev_hash... see docs/encoding.md: 32 zero bytes at height 1).
+// h-1; 32 zero bytes at height 1). Block helpers (build, check, certificate
+// verification) are in ledger/block.h; proofs in ledger/proof.h.
 // Its commit certificate is stored beside it, outside its hash. Append writes the
 // block, its certificate, its transaction index entries and the state changes of
 // executing it as ONE synced write: after a crash the block is wholly there or
@@ -46,9 +47,15 @@ class Ledger {
   virtual std::string TipHash() const = 0;
 
   // Appends `block` at Height() + 1 with its state writes, as one synced batch.
-  // Refuses (code "out_of_order" / "bad_prev_hash" / "bad_block", nothing written) a
-  // block whose height or prev_hash does not follow or whose tx_root / tx_count
-  // do not match its transactions.
+  // Refuses (nothing written) with code "out_of_order" (height is not Height() + 1),
+  // "bad_prev_hash" (prev_hash is not TipHash()), "bad_block" (tx_count, tx_root or
+  // batch_digest do not match its transactions and timestamp) or "bad_certificate"
+  // (certificate sequence / digest are not the block's height / batch digest).
+  // Certificate SIGNATURES are not checked here (the ledger does not know the
+  // validator set): callers verify them first with ledger::VerifyCertificate.
+  // A transaction id already indexed keeps its first location (a duplicate request
+  // re-ordered in a later batch is stored but not re-indexed). Codes "io" /
+  // "corruption" on a storage failure.
   virtual Status Append(const pb::CertifiedBlock& block, const StateWrites& writes) = 0;
 
   // Lookups. Code "not_found" when absent.
@@ -65,19 +72,34 @@ class Ledger {
                                                                     size_t limit) const = 0;
 
   // Consensus log: records are appended (synced) and replayed in order on restart;
-  // TruncateRecords drops every record appended before the call that returned `mark`.
+  // TruncateRecords drops every record appended before the RecordsMark() call that
+  // returned `mark`.
   virtual Status AppendRecords(const std::vector<pb::ReplicaRecord>& records) = 0;
   virtual std::vector<pb::ReplicaRecord> LoadRecords() const = 0;
+  // A position in the record log: records appended after this call load after
+  // every record appended before it. Marks only grow.
+  virtual uint64_t RecordsMark() const = 0;
+  // In ONE synced write: deletes every record appended before `mark` was taken, and
+  // stores `keep` (in order) so that LoadRecords returns `keep` first, then the
+  // records appended after `mark`. `keep` lets a driver compact the log (e.g. keep
+  // its current view and its votes above a stable checkpoint) without a crash
+  // window in which that information exists nowhere. Code "invalid_argument" when
+  // `mark` is greater than RecordsMark().
+  virtual Status TruncateRecords(uint64_t mark, const std::vector<pb::ReplicaRecord>& keep) = 0;
 };
 
-// Walks heights 1..Height(): header hashes and links, tx roots, tx counts, batch
-// digests, and (when `validators` is non-empty) each commit certificate against the
-// validator public keys with 2f+1 distinct valid signatures for the block's batch
-// digest. Returns the first bad height with a reason (code "corruption"), or OK.
+// Walks heights 1..Height(): each block is present and parses, its header height,
+// hash index entry and link to the previous header, its tx root, tx count and batch
+// digest, the tx index entry of each of its transactions, its certificate's sequence
+// and digest, and (when `validator_public_keys` is non-empty) the certificate's 2f+1
+// distinct valid signatures; finally the last header's hash against TipHash().
+// Returns the first bad height with a reason; first_bad == 0 means sound. The state
+// root is not checked here (it needs contract execution).
 struct ChainReport {
-  uint64_t height = 0;        // blocks checked
+  uint64_t height = 0;        // blocks examined (the bad one included)
   uint64_t first_bad = 0;     // 0 when sound
-  std::string reason;
+  std::string reason;         // empty when sound
+  bool ok() const { return first_bad == 0; }
 };
 ChainReport VerifyChain(const Ledger& ledger, std::string_view chain_id,
                         const std::vector<std::string>& validator_public_keys);
