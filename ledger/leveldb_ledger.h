@@ -29,6 +29,9 @@ class DB;
 
 namespace cc::ledger {
 
+// Where a node keeps its ledger database inside its data directory: DIR/ledger.
+inline std::string LedgerDbPath(const std::string& data_dir) { return data_dir + "/ledger"; }
+
 struct OpenOptions {
   // false: a missing database is an error (code "not_found"), as for `creditctl
   // verify`, which must never create an empty database where it expected one.

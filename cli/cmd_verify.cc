@@ -1,0 +1,89 @@
+// Verification commands: verify (the whole stored chain).
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "common/hex.h"
+#include "crypto/keys.h"
+#include "ledger/leveldb_ledger.h"
+
+namespace cc::cli {
+namespace {
+
+// "--validators HEX,HEX,..." -> 32-byte public keys, in validator index order.
+Result<std::vector<std::string>> ParseValidators(const std::string& list) {
+  std::vector<std::string> keys;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    const std::string item = list.substr(start, comma - start);
+    auto key = FromHexSized(item, crypto::kPublicKeySize);
+    if (!key) {
+      return Status::Error("usage", "--validators: '" + item +
+                                        "' is not a 64-hex-character public key");
+    }
+    keys.push_back(*key);
+    start = comma + 1;
+  }
+  return keys;
+}
+
+// A data directory holds the ledger database in ledger/ (ledger::LedgerDbPath); the
+// database directory itself is accepted too.
+std::string DatabasePath(const std::string& data_dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(data_dir + "/CURRENT", ec)) return data_dir;
+  return ledger::LedgerDbPath(data_dir);
+}
+
+int Verify(const Args& args) {
+  auto data_dir = args.Require("data-dir");
+  if (!data_dir.ok()) return ReportError("verify", data_dir.status());
+  std::vector<std::string> validators;
+  const std::string chain_id = args.Get("chain-id").value_or("");
+  if (args.Has("validators") != args.Has("chain-id")) {
+    return ReportError("verify", Status::Error("usage", "--validators and --chain-id go together"));
+  }
+  if (args.Has("validators")) {
+    auto parsed = ParseValidators(*args.Get("validators"));
+    if (!parsed.ok()) return ReportError("verify", parsed.status());
+    validators = std::move(parsed).value();
+  }
+  if (!std::filesystem::is_directory(*data_dir)) {
+    return ReportError("verify", Status::Error("not_found", *data_dir + " is not a directory"));
+  }
+  auto opened = ledger::LevelDbLedger::Open(DatabasePath(*data_dir),
+                                            ledger::OpenOptions{/*create_if_missing=*/false, 0});
+  if (!opened.ok()) return ReportError("verify", opened.status());
+  const ledger::Ledger& ledger = **opened;
+  const ledger::ChainReport report = ledger::VerifyChain(ledger, chain_id, validators);
+  if (!report.ok()) {
+    std::cout << "chain BROKEN: first bad block at height " << report.first_bad << ": "
+              << report.reason << "\n";
+    return kExitFailure;
+  }
+  std::cout << "chain sound: " << report.height << " blocks, tip " << ToHex(ledger.TipHash())
+            << ", certificates "
+            << (validators.empty()
+                    ? std::string("bound to their blocks (signatures not checked: no "
+                                  "--validators)")
+                    : "verified against " + std::to_string(validators.size()) + " validators")
+            << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<Command> VerifyCommands() {
+  return {
+      {"verify", "--data-dir DIR [--chain-id ID --validators HEX,HEX,...]",
+       "walk the whole stored chain (hashes, links, Merkle roots, batch digests, indexes, "
+       "certificates; signatures too when the validator keys are given) and name the first "
+       "bad block; exit 0 when sound, 1 when not",
+       FlagSpec{{"data-dir", "chain-id", "validators"}, {}}, Verify},
+  };
+}
+
+}  // namespace cc::cli
