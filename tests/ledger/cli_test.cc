@@ -8,6 +8,7 @@
 #include "common/hex.h"
 #include "crypto/keys.h"
 #include "ledger/leveldb_ledger.h"
+#include "proto/canonical.h"
 #include "tests/ledger/chain_builder.h"
 #include "tests/ledger/subprocess.h"
 #include "tests/ledger/temp_dir.h"
@@ -165,6 +166,52 @@ TEST(Creditctl, VerifyAcceptsTheDatabaseDirectoryItself) {
   const ProcessResult r = Ctl({"verify", "--data-dir", dir.Sub("db")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(Contains(r.out, "1 blocks")) << r.out;
+}
+
+std::string Join(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) out += (out.empty() ? "" : ",") + ToHex(k);
+  return out;
+}
+
+TEST(Creditctl, VerifyProofChecksAProofServedByALedger) {
+  TempDir dir;
+  testing::ChainBuilder chain("proof-cli-chain");
+  {
+    auto opened = LevelDbLedger::Open(dir.Sub("db"));
+    ASSERT_TRUE(opened.ok());
+    ASSERT_TRUE((*opened)->Append(chain.Next(5), {}).ok());
+    const pb::CertifiedBlock b2 = chain.Next(9);
+    ASSERT_TRUE((*opened)->Append(b2, {}).ok());
+    auto proof = (*opened)->GetTxProof(proto::TxId(b2.block().txs(6)));
+    ASSERT_TRUE(proof.ok());
+    std::ofstream(dir.Sub("proof.bin"), std::ios::binary) << proof->SerializeAsString();
+    std::ofstream(dir.Sub("proof.hex")) << ToHex(proof->SerializeAsString()) << "\n";
+    pb::TxProof forged = *proof;
+    forged.set_tx(b2.block().txs(5));
+    std::ofstream(dir.Sub("forged.bin"), std::ios::binary) << forged.SerializeAsString();
+  }
+  const std::string keys = Join(chain.public_keys());
+  for (const char* file : {"proof.bin", "proof.hex"}) {
+    const ProcessResult r = Ctl({"verify-proof", "--proof", dir.Sub(file), "--chain-id",
+                                 chain.chain_id(), "--validators", keys});
+    EXPECT_EQ(r.exit_code, 0) << file << r.out << r.err;
+    EXPECT_TRUE(Contains(r.out, "at height 2 index 6")) << r.out;
+  }
+  ProcessResult r = Ctl({"verify-proof", "--proof", dir.Sub("forged.bin"), "--chain-id",
+                         chain.chain_id(), "--validators", keys});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.out, "bad_proof")) << r.out;
+  r = Ctl({"verify-proof", "--proof", dir.Sub("proof.bin"), "--chain-id", "other-chain",
+           "--validators", keys});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.out, "bad_certificate")) << r.out;
+  std::ofstream(dir.Sub("junk")) << "not a proof at all";
+  r = Ctl({"verify-proof", "--proof", dir.Sub("junk"), "--chain-id", "c", "--validators", keys});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "format")) << r.err;
+  r = Ctl({"verify-proof", "--proof", dir.Sub("proof.bin")});
+  EXPECT_EQ(r.exit_code, 2);
 }
 
 }  // namespace
