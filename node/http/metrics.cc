@@ -50,7 +50,7 @@ std::string FormatValue(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general);
   return std::string(buf, res.ptr);
 }
 
