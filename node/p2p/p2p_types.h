@@ -88,8 +88,12 @@ struct TransportOptions {
   std::optional<uint64_t> jitter_seed;
 };
 
+// Which side dialed the peer's current link.
+enum class LinkDirection : uint8_t { kNone, kOutbound, kInbound };
+
 struct PeerStats {
   bool connected = false;
+  LinkDirection direction = LinkDirection::kNone;
   uint64_t frames_in = 0;
   uint64_t frames_out = 0;   // frames fully written to the socket
   uint64_t bytes_in = 0;     // frame payload bytes (plaintext, without overhead)

@@ -321,7 +321,11 @@ class Transport::Impl final : public LinkHost {
 
   PeerStats SnapshotLocked(PeerIndex i) const {
     PeerStats st = slots_[i].stats;
-    st.connected = slots_[i].link != nullptr;
+    const auto& link = slots_[i].link;
+    st.connected = link != nullptr;
+    if (link) {
+      st.direction = link->role() == Role::kDialer ? LinkDirection::kOutbound : LinkDirection::kInbound;
+    }
     st.queued_frames = slots_[i].queue.size();
     st.queued_bytes = slots_[i].queue_bytes;
     return st;
