@@ -121,6 +121,9 @@ struct Output {
   std::vector<pb::Evidence> evidence;
   std::optional<uint64_t> stable_checkpoint;  // new stable checkpoint: records and
                                               // batches at or below may be discarded
+  // (A record is "at" the sequence of the vote or prepared proof it holds. Keep the
+  // latest entered_view, VIEW-CHANGE and NEW-VIEW records regardless. Reported only
+  // once last_executed has reached it, so a restart never lacks a discarded record.)
 };
 
 struct Stats {
@@ -140,6 +143,13 @@ struct RestoreState {
   std::string last_state_digest;          // its block hash ("" at 0)
   uint64_t last_executed_timestamp_ms = 0;
   std::vector<pb::ReplicaRecord> records; // everything persisted, in order
+  // [Added with the implementation; additive, may stay empty.] Request ids of the
+  // blocks ending at last_executed, oldest first: recent_request_ids.back() holds the
+  // ids of block last_executed. CommittedBatch::duplicates flags a request that
+  // occurs in one of the 4 * watermark_window batches before it; a restarted replica
+  // needs those batches' ids to compute the same indexes as its peers (it uses at
+  // most that many; fewer means it may flag fewer).
+  std::vector<std::vector<std::string>> recent_request_ids;
 };
 
 class Replica {

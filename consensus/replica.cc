@@ -1,0 +1,356 @@
+// Replica: construction, restore, event dispatch and the signing guard. See
+// replica_impl.h for how the protocol is split over files.
+#include <algorithm>
+#include <cstdlib>
+
+#include "consensus/replica_impl.h"
+#include "proto/canonical.h"
+
+namespace cc::consensus {
+
+namespace {
+
+constexpr size_t kMaxPendingRequests = 100000;
+constexpr uint32_t kMaxTimeoutDoublings = 16;
+
+void CheckConfig(const Config& c) {
+  // Configuration comes from the operator's validated config file; a bad one here
+  // is a programming error.
+  if (c.n == 0 || c.self >= c.n || c.checkpoint_interval == 0 || c.watermark_window == 0 ||
+      c.watermark_window % c.checkpoint_interval != 0 || c.max_inflight == 0 ||
+      c.max_batch_requests == 0 || c.max_batch_bytes == 0 || c.view_change_timeout_ticks == 0) {
+    std::abort();
+  }
+}
+
+ViewRules RulesOf(const Config& c) { return ViewRules{c.n, c.checkpoint_interval, c.watermark_window}; }
+
+}  // namespace
+
+Replica::Impl::Impl(Config config, Signer& signer, Verifier& verifier, RestoreState restore)
+    : config_((CheckConfig(config), std::move(config))),
+      auth_(config_.chain_id, config_.n, config_.self, signer, verifier),
+      rules_(RulesOf(config_)),
+      log_(config_.watermark_window),
+      checkpoints_(config_.n, QuorumSize(config_.n),
+                   config_.watermark_window / config_.checkpoint_interval + 2),
+      requests_(kMaxPendingRequests),
+      delivered_(4ull * config_.watermark_window) {
+  Restore(std::move(restore));
+}
+
+uint64_t Replica::Impl::TimeoutTicks() const {
+  uint32_t doublings = std::min(failed_views_, kMaxTimeoutDoublings);
+  return static_cast<uint64_t>(config_.view_change_timeout_ticks) << doublings;
+}
+
+uint64_t Replica::Impl::RetransmitTicks() const {
+  return std::max<uint64_t>(1, config_.view_change_timeout_ticks / 4);
+}
+
+size_t Replica::Impl::MaxMessageBytes(const pb::ConsensusMessage& m) const {
+  // Generous structural bounds: a signed vote is < 256 bytes; a batch is bounded by
+  // the batch limits plus per-request framing.
+  const size_t vote = 256;
+  const size_t batch = size_t{config_.max_batch_bytes} + size_t{config_.max_batch_requests} * 8 + 64;
+  const size_t view_change = 1024 + (config_.n + 1) * vote +
+                             size_t{config_.watermark_window} * (config_.n + 2) * vote;
+  switch (m.kind_case()) {
+    case pb::ConsensusMessage::kPreprepare:
+    case pb::ConsensusMessage::kBatchReply:
+      return batch + vote;
+    case pb::ConsensusMessage::kViewChange:
+      return view_change;
+    case pb::ConsensusMessage::kNewView:
+      return config_.n * view_change + size_t{config_.watermark_window} * vote + 1024;
+    default:
+      return 4096;
+  }
+}
+
+void Replica::Impl::PersistSent(const pb::ConsensusMessage& m) {
+  pb::ReplicaRecord r;
+  *r.mutable_sent() = m;
+  Persist(std::move(r));
+}
+
+void Replica::Impl::Send(pb::ConsensusMessage m, std::optional<uint32_t> to) {
+  if (to && *to == config_.self) return;
+  if (config_.n == 1 && !to) return;
+  out_.messages.push_back(Outbound{to, std::move(m)});
+}
+
+const pb::ConsensusMessage* Replica::Impl::FindSigned(Kind kind, uint64_t view, uint64_t sequence) const {
+  auto it = signed_.find(SignedKey{sequence, view, static_cast<int>(kind)});
+  return it == signed_.end() ? nullptr : &it->second;
+}
+
+std::optional<pb::ConsensusMessage> Replica::Impl::SignVote(Kind kind, uint64_t view, uint64_t sequence,
+                                                            const std::string& digest, bool* fresh) {
+  *fresh = false;
+  SignedKey key{sequence, view, static_cast<int>(kind)};
+  auto it = signed_.find(key);
+  if (it != signed_.end()) {
+    const pb::ConsensusMessage& m = it->second;
+    const std::string& d = m.has_preprepare() ? m.preprepare().digest()
+                           : m.has_prepare()  ? m.prepare().digest()
+                                              : m.commit().digest();
+    if (d != digest) return std::nullopt;
+    return m;  // already signed and persisted; re-sending it is safe
+  }
+  pb::ConsensusMessage m;
+  switch (kind) {
+    case Kind::kPrePrepare:
+      *m.mutable_preprepare() = auth_.SignPrePrepare(view, sequence, digest);
+      break;
+    case Kind::kPrepare:
+      *m.mutable_prepare() = auth_.SignPrepare(view, sequence, digest);
+      break;
+    case Kind::kCommit:
+      *m.mutable_commit() = auth_.SignCommit(view, sequence, digest);
+      break;
+  }
+  signed_.emplace(key, m);
+  *fresh = true;
+  return m;
+}
+
+void Replica::Impl::Observe(const pb::ConsensusMessage& vote) {
+  if (auto ev = equivocation_.Observe(vote)) out_.evidence.push_back(std::move(*ev));
+}
+
+// ---------------------------------------------------------------- restore
+
+void Replica::Impl::Restore(RestoreState restore) {
+  last_executed_ = last_committed_ = restore.last_executed;
+  last_committed_ts_ = restore.last_executed_timestamp_ms;
+  next_sequence_ = last_committed_ + 1;
+  // The stable checkpoint's proof was not persisted: the window starts at the last
+  // checkpoint this replica executed, and its provable stable checkpoint is genesis
+  // until peers' checkpoints arrive again. Nothing at or below last_executed is ever
+  // signed again, so records the driver discarded cannot be contradicted.
+  uint64_t k = config_.checkpoint_interval;
+  log_.AdvanceLow(last_executed_ / k * k);
+  reported_stable_ = log_.low();
+
+  // Ids of the recent blocks, for duplicate detection identical to peers'.
+  size_t have = restore.recent_request_ids.size();
+  size_t use = std::min<size_t>({have, delivered_.window(), static_cast<size_t>(last_executed_)});
+  for (size_t i = have - use; i < have; ++i) {
+    uint64_t seq = last_executed_ - (have - 1 - i);
+    delivered_.Record(seq, restore.recent_request_ids[i]);
+  }
+
+  uint64_t max_view = 0;
+  for (auto& record : restore.records) {
+    switch (record.kind_case()) {
+      case pb::ReplicaRecord::kEnteredView:
+        max_view = std::max(max_view, record.entered_view());
+        break;
+      case pb::ReplicaRecord::kPrepared: {
+        const pb::PreparedProof& p = record.prepared();
+        uint64_t seq = p.preprepare().sequence();
+        auto it = prepared_proofs_.find(seq);
+        if (it == prepared_proofs_.end() || it->second.preprepare().view() < p.preprepare().view()) {
+          prepared_proofs_[seq] = p;
+        }
+        max_view = std::max(max_view, p.preprepare().view());
+        break;
+      }
+      case pb::ReplicaRecord::kSent: {
+        pb::ConsensusMessage& m = *record.mutable_sent();
+        if (m.has_preprepare()) {
+          pb::PrePrepare& pp = *m.mutable_preprepare();
+          if (pp.has_batch()) bodies_.Put(pp.digest(), pp.batch(), pp.sequence());
+          pp.clear_batch();
+          signed_[SignedKey{pp.sequence(), pp.view(), int(Kind::kPrePrepare)}] = m;
+          max_view = std::max(max_view, pp.view());
+        } else if (m.has_prepare()) {
+          signed_[SignedKey{m.prepare().sequence(), m.prepare().view(), int(Kind::kPrepare)}] = m;
+          max_view = std::max(max_view, m.prepare().view());
+        } else if (m.has_commit()) {
+          signed_[SignedKey{m.commit().sequence(), m.commit().view(), int(Kind::kCommit)}] = m;
+          max_view = std::max(max_view, m.commit().view());
+        } else if (m.has_checkpoint()) {
+          my_checkpoints_[m.checkpoint().sequence()] = m.checkpoint();
+        } else if (m.has_view_change()) {
+          my_view_changes_[m.view_change().new_view()] = m.view_change();
+          max_view = std::max(max_view, m.view_change().new_view());
+        } else if (m.has_new_view()) {
+          const pb::NewView& nv = m.new_view();
+          for (const auto& pp : nv.preprepares()) {
+            pb::ConsensusMessage vote;
+            *vote.mutable_preprepare() = pp;
+            signed_[SignedKey{pp.sequence(), pp.view(), int(Kind::kPrePrepare)}] = vote;
+          }
+          if (!current_new_view_ || current_new_view_->view() < nv.view()) current_new_view_ = nv;
+          max_view = std::max(max_view, nv.view());
+        }
+        break;
+      }
+      case pb::ReplicaRecord::KIND_NOT_SET:
+        break;
+    }
+  }
+  for (const auto& [seq, cp] : my_checkpoints_) {
+    if (seq > log_.low()) (void)checkpoints_.Add(cp);
+  }
+
+  view_ = max_view;
+  views_entered_ = view_;  // a lower bound: earlier views left no trace
+  if (current_new_view_ && current_new_view_->view() != view_) current_new_view_.reset();
+  if (view_ == 0 || current_new_view_) {
+    RestoreActiveView();
+    return;
+  }
+  // We do not know whether view_ ever started here: wait for its NEW-VIEW. Re-send
+  // the VIEW-CHANGE we signed for it (or sign one now: we never did for this view).
+  in_view_change_ = true;
+  failed_views_ = 1;
+  view_change_deadline_ = tick_ + TimeoutTicks();
+  out_ = Output{};
+  auto it = my_view_changes_.find(view_);
+  if (it == my_view_changes_.end()) {
+    pb::ViewChange vc = MakeViewChange(auth_, rules_, view_, stable_, prepared_proofs_);
+    pb::ConsensusMessage m;
+    *m.mutable_view_change() = vc;
+    PersistSent(m);
+    it = my_view_changes_.emplace(view_, vc).first;
+  }
+  pb::ConsensusMessage m;
+  *m.mutable_view_change() = it->second;
+  Send(m);
+  StoreViewChange(it->second);
+  startup_ = std::move(out_);
+  out_ = Output{};
+}
+
+void Replica::Impl::RestoreActiveView() {
+  // Rebuild the slots of view_ from what this replica signed and the prepared
+  // certificates it formed; peers' votes arrive again by retransmission.
+  if (current_new_view_ && PrimaryOf(view_) == config_.self) {
+    const pb::NewView& nv = *current_new_view_;
+    uint64_t max_s = 0;
+    for (const auto& pp : nv.preprepares()) max_s = std::max(max_s, pp.sequence());
+    next_sequence_ = std::max(next_sequence_, max_s + 1);
+    for (const auto& pp : nv.preprepares()) {
+      if (pp.digest() == NullBatchDigest()) bodies_.Put(pp.digest(), NullBatch(), pp.sequence());
+    }
+  }
+  for (const auto& [key, m] : signed_) {
+    auto [seq, view, kind] = key;
+    if (view != view_ || !log_.InWindow(seq) || seq <= last_committed_) continue;
+    Slot& slot = log_.At(seq, view_);
+    if (kind == int(Kind::kPrePrepare)) {
+      slot.preprepare = m.preprepare();
+      next_sequence_ = std::max(next_sequence_, seq + 1);
+    } else if (kind == int(Kind::kPrepare)) {
+      slot.my_prepare = m.prepare();
+      (void)slot.prepares.Add(config_.self, m.prepare().digest(), m.prepare().signature());
+    } else {
+      slot.my_commit = m.commit();
+      (void)slot.commits.Add(config_.self, m.commit().digest(), m.commit().signature());
+    }
+  }
+  for (const auto& [seq, proof] : prepared_proofs_) {
+    if (proof.preprepare().view() != view_ || !log_.InWindow(seq) || seq <= last_committed_) continue;
+    Slot& slot = log_.At(seq, view_);
+    if (!slot.preprepare) slot.preprepare = proof.preprepare();
+    if (slot.preprepare->digest() != proof.preprepare().digest()) continue;
+    for (const auto& p : proof.prepares()) (void)slot.prepares.Add(p.replica(), p.digest(), p.signature());
+    slot.prepared = true;
+  }
+  for (auto& [seq, slot] : log_.slots()) AttachBody(slot, seq);
+  if (view_ > 0) in_view_change_ = false;
+}
+
+// ---------------------------------------------------------------- dispatch
+
+Output Replica::Impl::Step(const Event& event) {
+  out_ = std::move(startup_);
+  startup_ = Output{};
+  std::visit(
+      [this](const auto& ev) {
+        using T = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<T, MessageEvent>) {
+          OnMessage(ev);
+        } else if constexpr (std::is_same_v<T, RequestEvent>) {
+          OnRequest(ev);
+        } else if constexpr (std::is_same_v<T, TickEvent>) {
+          OnTick(ev);
+        } else if constexpr (std::is_same_v<T, ExecutedEvent>) {
+          OnExecuted(ev);
+        } else {
+          OnFetched(ev);
+        }
+      },
+      event);
+  Output out = std::move(out_);
+  out_ = Output{};
+  return out;
+}
+
+void Replica::Impl::OnMessage(const MessageEvent& ev) {
+  const pb::ConsensusMessage& m = ev.message;
+  if (ev.from >= config_.n || ev.from == config_.self || m.ByteSizeLong() > MaxMessageBytes(m)) {
+    Drop();
+    return;
+  }
+  switch (m.kind_case()) {
+    case pb::ConsensusMessage::kPreprepare:
+      OnPrePrepare(ev.from, m.preprepare());
+      break;
+    case pb::ConsensusMessage::kPrepare:
+      OnPrepare(ev.from, m.prepare());
+      break;
+    case pb::ConsensusMessage::kCommit:
+      OnCommit(ev.from, m.commit());
+      break;
+    case pb::ConsensusMessage::kCheckpoint:
+      OnCheckpoint(ev.from, m.checkpoint());
+      break;
+    case pb::ConsensusMessage::kViewChange:
+      OnViewChange(ev.from, m.view_change());
+      break;
+    case pb::ConsensusMessage::kNewView:
+      OnNewView(ev.from, m.new_view());
+      break;
+    case pb::ConsensusMessage::kBatchFetch:
+      OnBatchFetch(ev.from, m.batch_fetch());
+      break;
+    case pb::ConsensusMessage::kBatchReply:
+      OnBatchReply(ev.from, m.batch_reply());
+      break;
+    case pb::ConsensusMessage::kRequest:        // requests enter through RequestEvent,
+    case pb::ConsensusMessage::KIND_NOT_SET:    // after the node's admission checks
+      Drop();
+      break;
+  }
+}
+
+Stats Replica::Impl::stats() const {
+  Stats s;
+  s.view = view_;
+  s.view_changes = views_entered_;
+  s.last_committed = last_committed_;
+  s.last_executed = last_executed_;
+  s.stable_checkpoint = stable_.sequence;
+  s.dropped_messages = dropped_;
+  s.pending_requests = requests_.size();
+  s.in_view_change = in_view_change_;
+  return s;
+}
+
+// ---------------------------------------------------------------- Replica
+
+Replica::Replica(Config config, Signer& signer, Verifier& verifier, RestoreState restore)
+    : impl_(std::make_unique<Impl>(std::move(config), signer, verifier, std::move(restore))) {}
+Replica::~Replica() = default;
+Output Replica::Step(const Event& event) { return impl_->Step(event); }
+uint64_t Replica::view() const { return impl_->view(); }
+uint32_t Replica::primary() const { return impl_->primary(); }
+bool Replica::is_primary() const { return impl_->is_primary(); }
+Stats Replica::stats() const { return impl_->stats(); }
+const Config& Replica::config() const { return impl_->config(); }
+
+}  // namespace cc::consensus

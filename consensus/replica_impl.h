@@ -1,0 +1,177 @@
+// Replica::Impl: the glue between the pure safety classes (VoteSet, MessageLog,
+// CheckpointTracker, view-change rules, RequestQueue, EquivocationDetector).
+//
+// Private to consensus/. Split by concern over several .cc files:
+//   replica.cc              construction, restore, event dispatch, signing guard
+//   replica_normal.cc       requests, batching, pre-prepare / prepare / commit,
+//                           delivery, batch fetch
+//   replica_view_change.cc  timers' expiry, VIEW-CHANGE, NEW-VIEW
+//   replica_sync.cc         checkpoints, garbage collection, state transfer,
+//                           retransmission
+//
+// Every handler appends to out_ (the Output of the current Step). Any message this
+// replica signs goes through SignVote()/Persist() so it is in out_.persist before it
+// is in out_.messages.
+//
+// Thread safety: none.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "consensus/checkpoints.h"
+#include "consensus/evidence.h"
+#include "consensus/message_log.h"
+#include "consensus/messages.h"
+#include "consensus/replica.h"
+#include "consensus/request_queue.h"
+#include "consensus/view_change.h"
+
+namespace cc::consensus {
+
+class Replica::Impl {
+ public:
+  Impl(Config config, Signer& signer, Verifier& verifier, RestoreState restore);
+
+  Output Step(const Event& event);
+
+  uint64_t view() const { return view_; }
+  uint32_t primary() const { return PrimaryOf(view_); }
+  bool is_primary() const { return primary() == config_.self; }
+  Stats stats() const;
+  const Config& config() const { return config_; }
+
+ private:
+  enum class Kind { kPrePrepare = 0, kPrepare = 1, kCommit = 2 };
+  using SignedKey = std::tuple<uint64_t, uint64_t, int>;  // (sequence, view, kind)
+
+  // ---- replica.cc
+  void Restore(RestoreState restore);
+  void RestoreActiveView();
+  uint32_t PrimaryOf(uint64_t view) const { return static_cast<uint32_t>(view % config_.n); }
+  uint32_t f() const { return FaultsTolerated(config_.n); }
+  uint32_t quorum() const { return QuorumSize(config_.n); }
+  uint32_t commit_quorum() const { return config_.test_only_commit_quorum_2f ? 2 * f() : quorum(); }
+  uint64_t TimeoutTicks() const;
+  uint64_t RetransmitTicks() const;
+  size_t MaxMessageBytes(const pb::ConsensusMessage& m) const;
+  void Drop() { ++dropped_; }
+  void Persist(pb::ReplicaRecord record) { out_.persist.push_back(std::move(record)); }
+  void PersistSent(const pb::ConsensusMessage& m);
+  void Send(pb::ConsensusMessage m, std::optional<uint32_t> to = std::nullopt);
+  // Signs (or re-uses) this replica's vote; nullopt if it already signed another
+  // digest for (kind, view, sequence): the restart-safe no-equivocation guard.
+  // `fresh` tells whether it is new (and so must be persisted by the caller).
+  std::optional<pb::ConsensusMessage> SignVote(Kind kind, uint64_t view, uint64_t sequence,
+                                               const std::string& digest, bool* fresh);
+  void Observe(const pb::ConsensusMessage& vote);
+  const pb::ConsensusMessage* FindSigned(Kind kind, uint64_t view, uint64_t sequence) const;
+  void OnMessage(const MessageEvent& ev);
+
+  // ---- replica_normal.cc
+  void OnRequest(const RequestEvent& ev);
+  void MaybeCutBatches();
+  void Propose(RequestQueue::Candidate candidate);
+  void OnPrePrepare(uint32_t from, const pb::PrePrepare& pp);
+  void OnPrepare(uint32_t from, const pb::Prepare& p);
+  void OnCommit(uint32_t from, const pb::Commit& c);
+  bool BatchWithinLimits(const pb::Batch& batch) const;
+  void AttachBody(Slot& slot, uint64_t sequence);
+  void SendPrepareIfReady(uint64_t sequence);
+  void CheckPrepared(uint64_t sequence);
+  void CheckCommitted(uint64_t sequence);
+  void DeliverReady();
+  void Deliver(CommittedBatch batch, const std::vector<std::string>& ids);
+  void ReleaseSlot(Slot& slot);
+  void ReleaseAllSlots();
+  void ReplyCatchUp(uint32_t to, uint64_t sequence);
+  void OnBatchFetch(uint32_t from, const pb::BatchFetch& m);
+  void OnBatchReply(uint32_t from, const pb::BatchReply& m);
+  void RequestBody(Slot& slot, uint64_t sequence, const std::string& digest);
+  void RestartRequestTimer();
+  bool cutting_ = false;  // MaybeCutBatches is not re-entrant
+
+  // ---- replica_view_change.cc
+  void CheckTimers();
+  void StartViewChange(uint64_t new_view);
+  void OnViewChange(uint32_t from, const pb::ViewChange& vc);
+  Status ValidateCachedViewChange(const pb::ViewChange& vc);
+  void StoreViewChange(const pb::ViewChange& vc);
+  void MaybeJoinViewChange();
+  void MaybeMakeNewView();
+  void OnNewView(uint32_t from, const pb::NewView& nv);
+  void InstallNewView(const pb::NewView& nv, const NewViewSelection& selection);
+  void EnterView(uint64_t view);
+
+  // ---- replica_sync.cc
+  void OnExecuted(const ExecutedEvent& ev);
+  void OnCheckpoint(uint32_t from, const pb::Checkpoint& cp);
+  void CheckStable();
+  void AdvanceStable(StableCheckpoint stable);
+  void MaybeReportStable();
+  void NoteLag(uint64_t sequence, bool urgent);
+  void RetransmitSlot(uint64_t sequence, Slot& slot);
+  void NoteFarSequence(uint32_t from, uint64_t sequence);
+  void MaybeFetch();
+  void OnFetched(const FetchedEvent& ev);
+  bool VerifyCertifiedBlock(const pb::CertifiedBlock& block, pb::Batch* batch,
+                            std::vector<std::string>* ids);
+  void OnTick(const TickEvent& ev);
+  void Retransmit();
+
+  Config config_;
+  MessageAuth auth_;
+  ViewRules rules_;
+
+  // Protocol state.
+  uint64_t view_ = 0;
+  bool in_view_change_ = false;
+  uint64_t views_entered_ = 0;     // views entered after view 0
+  uint32_t failed_views_ = 0;      // view changes since the last commit
+  uint64_t next_sequence_ = 1;     // primary: next sequence to assign
+  uint64_t last_proposed_ts_ = 0;
+  uint64_t last_committed_ = 0;
+  uint64_t last_committed_ts_ = 0;
+  uint64_t last_executed_ = 0;
+  uint64_t reported_stable_ = 0;
+  StableCheckpoint stable_;
+  MessageLog log_;
+  BatchStore bodies_;
+  CheckpointTracker checkpoints_;
+  RequestQueue requests_;
+  DeliveredIds delivered_;
+  EquivocationDetector equivocation_;
+  std::map<uint64_t, pb::PreparedProof> prepared_proofs_;  // sequence -> highest-view proof
+  std::map<uint64_t, std::pair<CommittedBatch, std::vector<std::string>>> ready_;  // awaiting delivery
+  std::map<SignedKey, pb::ConsensusMessage> signed_;        // votes this replica signed
+  std::map<uint64_t, pb::Checkpoint> my_checkpoints_;
+  std::map<uint64_t, pb::ViewChange> my_view_changes_;      // by new view
+  std::optional<pb::NewView> current_new_view_;             // NEW-VIEW of view_, if any
+  // View changes received: view -> replica -> message (validated).
+  std::map<uint64_t, std::map<uint32_t, pb::ViewChange>> view_changes_;
+
+  // Time.
+  uint64_t tick_ = 0;
+  uint64_t now_ms_ = 0;
+  std::optional<uint64_t> request_deadline_;
+  std::optional<uint64_t> view_change_deadline_;
+  uint64_t last_retransmit_tick_ = 0;
+  std::map<uint32_t, uint64_t> last_peer_reply_tick_;  // rate limit of NEW-VIEW / checkpoint replies
+
+  // State transfer.
+  uint64_t fetch_target_ = 0;       // fetch up to here while last_committed_ is below
+  bool fetch_urgent_ = false;       // no grace period (beyond our window or stable)
+  uint64_t fetch_since_tick_ = 0;
+  std::optional<uint64_t> last_fetch_tick_;
+  std::map<uint32_t, uint64_t> far_sequence_;  // highest sequence seen above our window, per sender
+
+  uint64_t dropped_ = 0;
+  Output out_;
+  Output startup_;  // produced by restore; emitted with the first Step
+};
+
+}  // namespace cc::consensus

@@ -1,0 +1,473 @@
+// Replica, normal case: requests, batching, PRE-PREPARE / PREPARE / COMMIT,
+// in-order delivery and batch bodies (BatchFetch / BatchReply).
+#include <algorithm>
+
+#include "consensus/replica_impl.h"
+#include "crypto/merkle.h"
+#include "proto/canonical.h"
+
+namespace cc::consensus {
+
+namespace {
+
+constexpr size_t kDigestSize = 32;
+
+// The pre-prepare as a vote: everything but the batch body.
+pb::ConsensusMessage AsVote(const pb::PrePrepare& pp) {
+  pb::ConsensusMessage m;
+  pb::PrePrepare* v = m.mutable_preprepare();
+  v->set_view(pp.view());
+  v->set_sequence(pp.sequence());
+  v->set_digest(pp.digest());
+  v->set_replica(pp.replica());
+  v->set_signature(pp.signature());
+  return m;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- requests
+
+void Replica::Impl::OnRequest(const RequestEvent& ev) {
+  if (ev.request.empty() || ev.request.size() > config_.max_batch_bytes || ev.id != proto::TxId(ev.request)) {
+    Drop();
+    return;
+  }
+  if (delivered_.Contains(ev.id)) return;  // committed already
+  switch (requests_.Add(ev.id, ev.request, tick_)) {
+    case RequestQueue::AddResult::kFull:
+      Drop();
+      return;
+    case RequestQueue::AddResult::kDuplicate:
+      return;
+    case RequestQueue::AddResult::kAdded:
+      break;
+  }
+  if (!in_view_change_ && !request_deadline_) request_deadline_ = tick_ + TimeoutTicks();
+  MaybeCutBatches();
+}
+
+void Replica::Impl::RestartRequestTimer() {
+  if (in_view_change_ || requests_.empty()) {
+    request_deadline_.reset();
+  } else {
+    request_deadline_ = tick_ + TimeoutTicks();
+  }
+}
+
+void Replica::Impl::MaybeCutBatches() {
+  if (cutting_ || in_view_change_ || !is_primary()) return;
+  cutting_ = true;
+  while (true) {
+    uint64_t open = next_sequence_ - 1 > last_committed_ ? next_sequence_ - 1 - last_committed_ : 0;
+    if (open >= config_.max_inflight || !log_.InWindow(next_sequence_)) break;
+    RequestQueue::Eligible e = requests_.CountEligible(config_.max_batch_requests, config_.max_batch_bytes);
+    if (e.count == 0) break;
+    bool full = e.count >= config_.max_batch_requests || e.bytes >= config_.max_batch_bytes;
+    if (!full && tick_ - e.oldest_tick < config_.batch_timeout_ticks) break;
+    RequestQueue::Candidate c = requests_.TakeEligible(config_.max_batch_requests, config_.max_batch_bytes);
+    if (c.requests.empty()) break;
+    Propose(std::move(c));
+  }
+  cutting_ = false;
+}
+
+void Replica::Impl::Propose(RequestQueue::Candidate c) {
+  pb::Batch batch;
+  batch.set_timestamp_ms(std::max({now_ms_, last_proposed_ts_, last_committed_ts_}));
+  for (auto& r : c.requests) batch.add_requests(std::move(r));
+  std::string digest = proto::BatchDigest(batch.timestamp_ms(), static_cast<uint32_t>(c.ids.size()),
+                                          crypto::MerkleRoot(c.ids));
+  uint64_t seq = next_sequence_++;
+  bool fresh = false;
+  auto vote = SignVote(Kind::kPrePrepare, view_, seq, digest, &fresh);
+  if (!vote) return;  // never: restore moves next_sequence_ past every signed pre-prepare
+  last_proposed_ts_ = batch.timestamp_ms();
+  pb::ConsensusMessage full = *vote;
+  *full.mutable_preprepare()->mutable_batch() = batch;
+  PersistSent(full);
+  Send(std::move(full));
+  bodies_.Put(digest, batch, seq);
+  Slot& slot = log_.At(seq, view_);
+  slot.preprepare = vote->preprepare();
+  slot.request_ids = std::move(c.ids);
+  AttachBody(slot, seq);
+  CheckPrepared(seq);
+}
+
+// ---------------------------------------------------------------- agreement
+
+bool Replica::Impl::BatchWithinLimits(const pb::Batch& batch) const {
+  if (batch.requests_size() > static_cast<int>(config_.max_batch_requests)) return false;
+  uint64_t bytes = 0;
+  for (const auto& r : batch.requests()) {
+    if (r.empty()) return false;
+    bytes += r.size();
+  }
+  return bytes <= config_.max_batch_bytes;
+}
+
+void Replica::Impl::AttachBody(Slot& slot, uint64_t sequence) {
+  (void)sequence;
+  if (slot.open_marked || !slot.preprepare) return;
+  const pb::Batch* body = bodies_.Get(slot.digest());
+  if (body == nullptr) return;
+  if (slot.request_ids.empty()) slot.request_ids = proto::TxIds(*body);
+  for (const auto& id : slot.request_ids) requests_.MarkOpen(id);
+  slot.open_marked = true;
+}
+
+void Replica::Impl::ReleaseSlot(Slot& slot) {
+  if (!slot.open_marked) return;
+  for (const auto& id : slot.request_ids) requests_.UnmarkOpen(id);
+  slot.open_marked = false;
+}
+
+void Replica::Impl::ReleaseAllSlots() {
+  for (auto& [seq, slot] : log_.slots()) ReleaseSlot(slot);
+}
+
+void Replica::Impl::OnPrePrepare(uint32_t from, const pb::PrePrepare& pp) {
+  if (pp.replica() != from || pp.digest().size() != kDigestSize || !pp.has_batch() ||
+      !BatchWithinLimits(pp.batch()) || pp.view() != view_ || in_view_change_ || from != primary()) {
+    Drop();
+    return;
+  }
+  uint64_t seq = pp.sequence();
+  if (seq <= last_committed_ || seq <= log_.low()) {
+    ReplyCatchUp(from, seq);  // a retransmission from a peer that is behind
+    return;
+  }
+  if (!log_.InWindow(seq)) {
+    NoteFarSequence(from, seq);
+    Drop();
+    return;
+  }
+  Slot& slot = log_.At(seq, view_);
+  if (slot.preprepare) {
+    if (slot.digest() == pp.digest()) {
+      ReplyCatchUp(from, seq);
+    } else {
+      if (auth_.Verify(pp)) Observe(AsVote(pp));
+      Drop();
+    }
+    return;
+  }
+  if (!auth_.Verify(pp)) {
+    Drop();
+    return;
+  }
+  Observe(AsVote(pp));
+  std::vector<std::string> ids = proto::TxIds(pp.batch());
+  std::string digest = proto::BatchDigest(pp.batch().timestamp_ms(), static_cast<uint32_t>(ids.size()),
+                                          crypto::MerkleRoot(ids));
+  if (digest != pp.digest()) {
+    Drop();
+    return;
+  }
+  uint64_t ts = pp.batch().timestamp_ms();
+  if (now_ms_ > 0 && (ts > now_ms_ ? ts - now_ms_ : now_ms_ - ts) > config_.max_clock_skew_ms) {
+    Drop();
+    return;
+  }
+  const pb::ConsensusMessage* mine = FindSigned(Kind::kPrepare, view_, seq);
+  if (mine != nullptr && mine->prepare().digest() != digest) {
+    Drop();  // we prepared another digest here before a restart
+    return;
+  }
+  slot.preprepare = AsVote(pp).preprepare();
+  bodies_.Put(digest, pp.batch(), seq);
+  slot.request_ids = std::move(ids);
+  AttachBody(slot, seq);
+  SendPrepareIfReady(seq);
+  CheckPrepared(seq);
+  CheckCommitted(seq);
+}
+
+void Replica::Impl::SendPrepareIfReady(uint64_t sequence) {
+  Slot* slot = log_.Find(sequence);
+  if (slot == nullptr || slot->view != view_ || in_view_change_ || !slot->preprepare || is_primary() ||
+      slot->my_prepare || bodies_.Get(slot->digest()) == nullptr) {
+    return;
+  }
+  bool fresh = false;
+  auto vote = SignVote(Kind::kPrepare, view_, sequence, slot->digest(), &fresh);
+  if (!vote) return;
+  if (fresh) PersistSent(*vote);
+  slot->my_prepare = vote->prepare();
+  (void)slot->prepares.Add(config_.self, vote->prepare().digest(), vote->prepare().signature());
+  Send(std::move(*vote));
+}
+
+void Replica::Impl::OnPrepare(uint32_t from, const pb::Prepare& p) {
+  if (p.replica() != from || p.digest().size() != kDigestSize || p.view() != view_ || in_view_change_ ||
+      from == primary()) {
+    Drop();
+    return;
+  }
+  uint64_t seq = p.sequence();
+  if (seq <= last_committed_ || seq <= log_.low()) {
+    ReplyCatchUp(from, seq);
+    return;
+  }
+  if (!log_.InWindow(seq)) {
+    NoteFarSequence(from, seq);
+    Drop();
+    return;
+  }
+  Slot& slot = log_.At(seq, view_);
+  if (auto prior = slot.prepares.DigestOf(from)) {
+    if (*prior == p.digest()) {
+      ReplyCatchUp(from, seq);
+    } else {
+      pb::ConsensusMessage m;
+      *m.mutable_prepare() = p;
+      if (auth_.Verify(p)) Observe(m);
+      Drop();
+    }
+    return;
+  }
+  if (!auth_.Verify(p)) {
+    Drop();
+    return;
+  }
+  pb::ConsensusMessage m;
+  *m.mutable_prepare() = p;
+  Observe(m);
+  (void)slot.prepares.Add(from, p.digest(), p.signature());
+  if (slot.committed) ReplyCatchUp(from, seq);
+  CheckPrepared(seq);
+}
+
+void Replica::Impl::OnCommit(uint32_t from, const pb::Commit& c) {
+  if (c.replica() != from || c.digest().size() != kDigestSize || c.view() != view_ || in_view_change_) {
+    Drop();
+    return;
+  }
+  uint64_t seq = c.sequence();
+  if (seq <= last_committed_ || seq <= log_.low()) {
+    ReplyCatchUp(from, seq);
+    return;
+  }
+  if (!log_.InWindow(seq)) {
+    NoteFarSequence(from, seq);
+    Drop();
+    return;
+  }
+  Slot& slot = log_.At(seq, view_);
+  if (auto prior = slot.commits.DigestOf(from)) {
+    if (*prior == c.digest()) {
+      ReplyCatchUp(from, seq);
+    } else {
+      pb::ConsensusMessage m;
+      *m.mutable_commit() = c;
+      if (auth_.Verify(c)) Observe(m);
+      Drop();
+    }
+    return;
+  }
+  if (!auth_.Verify(c)) {
+    Drop();
+    return;
+  }
+  pb::ConsensusMessage m;
+  *m.mutable_commit() = c;
+  Observe(m);
+  (void)slot.commits.Add(from, c.digest(), c.signature());
+  if (slot.committed) ReplyCatchUp(from, seq);
+  CheckCommitted(seq);
+}
+
+void Replica::Impl::CheckPrepared(uint64_t sequence) {
+  Slot* slot = log_.Find(sequence);
+  if (slot == nullptr || slot->view != view_ || in_view_change_ || !slot->preprepare || slot->prepared) return;
+  const std::string digest = slot->digest();
+  uint32_t primary_id = primary();
+  if (slot->prepares.CountExcluding(digest, primary_id) < 2 * f()) return;
+  slot->prepared = true;
+  pb::PreparedProof proof;
+  *proof.mutable_preprepare() = *slot->preprepare;
+  for (const auto& [replica, signature] : slot->prepares.Votes(digest)) {
+    if (replica == primary_id) continue;
+    if (proof.prepares_size() >= static_cast<int>(2 * f())) break;
+    pb::Prepare* p = proof.add_prepares();
+    p->set_view(view_);
+    p->set_sequence(sequence);
+    p->set_digest(digest);
+    p->set_replica(replica);
+    p->set_signature(signature);
+  }
+  prepared_proofs_[sequence] = proof;
+  pb::ReplicaRecord record;
+  *record.mutable_prepared() = std::move(proof);
+  Persist(std::move(record));
+
+  bool fresh = false;
+  auto vote = SignVote(Kind::kCommit, view_, sequence, digest, &fresh);
+  if (vote) {
+    if (fresh) PersistSent(*vote);
+    slot->my_commit = vote->commit();
+    (void)slot->commits.Add(config_.self, digest, vote->commit().signature());
+    Send(std::move(*vote));
+  }
+  CheckCommitted(sequence);
+}
+
+void Replica::Impl::CheckCommitted(uint64_t sequence) {
+  Slot* slot = log_.Find(sequence);
+  if (slot == nullptr || slot->committed || sequence <= last_committed_ || ready_.count(sequence)) return;
+  std::string digest;
+  if (slot->prepared && slot->commits.Count(slot->digest()) >= commit_quorum()) {
+    digest = slot->digest();
+  } else {
+    // A full commit certificate proves the decision even if we never saw the
+    // pre-prepare or enough prepares (we missed them): adopt it.
+    std::string leading = slot->commits.Leading();
+    if (leading.empty() || slot->commits.Count(leading) < quorum()) return;
+    digest = leading;
+  }
+  const pb::Batch* body = bodies_.Get(digest);
+  if (body == nullptr) {
+    RequestBody(*slot, sequence, digest);
+    return;
+  }
+  slot->committed = true;
+  slot->committed_digest = digest;
+  CommittedBatch cb;
+  cb.sequence = sequence;
+  cb.batch = *body;
+  pb::CommitCertificate& cert = cb.certificate;
+  cert.set_view(slot->view);
+  cert.set_sequence(sequence);
+  cert.set_digest(digest);
+  for (const auto& [replica, signature] : slot->commits.Votes(digest)) {
+    pb::CommitSignature* s = cert.add_signatures();
+    s->set_validator(replica);
+    s->set_signature(signature);
+  }
+  std::vector<std::string> ids =
+      slot->digest() == digest && !slot->request_ids.empty() ? slot->request_ids : proto::TxIds(*body);
+  ready_.emplace(sequence, std::make_pair(std::move(cb), std::move(ids)));
+  DeliverReady();
+}
+
+void Replica::Impl::DeliverReady() {
+  bool delivered = false;
+  while (true) {
+    auto it = ready_.find(last_committed_ + 1);
+    if (it == ready_.end()) break;
+    auto entry = std::move(it->second);
+    ready_.erase(it);
+    Deliver(std::move(entry.first), entry.second);
+    delivered = true;
+  }
+  ready_.erase(ready_.begin(), ready_.upper_bound(last_committed_));
+  if (delivered) MaybeCutBatches();
+}
+
+void Replica::Impl::Deliver(CommittedBatch cb, const std::vector<std::string>& ids) {
+  cb.duplicates = delivered_.Duplicates(cb.sequence, ids);
+  delivered_.Record(cb.sequence, ids);
+  for (const auto& id : ids) requests_.Remove(id);
+  if (Slot* slot = log_.Find(cb.sequence)) {
+    ReleaseSlot(*slot);
+    slot->committed = true;
+    if (slot->committed_digest.empty()) slot->committed_digest = cb.certificate.digest();
+  }
+  last_committed_ = cb.sequence;
+  last_committed_ts_ = std::max(last_committed_ts_, cb.batch.timestamp_ms());
+  next_sequence_ = std::max(next_sequence_, last_committed_ + 1);
+  failed_views_ = 0;
+  out_.committed.push_back(std::move(cb));
+  RestartRequestTimer();
+}
+
+// ---------------------------------------------------------------- catch-up and bodies
+
+void Replica::Impl::ReplyCatchUp(uint32_t to, uint64_t sequence) {
+  if (sequence <= log_.low()) {
+    // The peer works below our stable checkpoint: show it our checkpoint so it
+    // fetches the blocks instead.
+    auto cp = my_checkpoints_.find(stable_.sequence);
+    if (cp == my_checkpoints_.end()) return;
+    auto last = last_peer_reply_tick_.find(to);
+    if (last != last_peer_reply_tick_.end() && tick_ < last->second + RetransmitTicks()) return;
+    last_peer_reply_tick_[to] = tick_;
+    pb::ConsensusMessage m;
+    *m.mutable_checkpoint() = cp->second;
+    Send(std::move(m), to);
+    return;
+  }
+  Slot* slot = log_.Find(sequence);
+  if (slot == nullptr || slot->view != view_ || in_view_change_) return;
+  auto last = slot->last_reply_tick.find(to);
+  if (last != slot->last_reply_tick.end() && tick_ < last->second + RetransmitTicks()) return;
+  slot->last_reply_tick[to] = tick_;
+  if (const auto* pp = FindSigned(Kind::kPrePrepare, view_, sequence)) {
+    if (const pb::Batch* body = bodies_.Get(pp->preprepare().digest())) {
+      pb::ConsensusMessage m = *pp;
+      *m.mutable_preprepare()->mutable_batch() = *body;
+      Send(std::move(m), to);
+    }
+  }
+  if (const auto* p = FindSigned(Kind::kPrepare, view_, sequence)) Send(*p, to);
+  if (const auto* c = FindSigned(Kind::kCommit, view_, sequence)) Send(*c, to);
+}
+
+void Replica::Impl::RequestBody(Slot& slot, uint64_t sequence, const std::string& digest) {
+  if (slot.last_fetch_tick != 0 && tick_ + 1 < slot.last_fetch_tick + RetransmitTicks()) return;
+  slot.last_fetch_tick = tick_ + 1;
+  pb::ConsensusMessage m;
+  pb::BatchFetch* f = m.mutable_batch_fetch();
+  f->set_sequence(sequence);
+  f->set_digest(digest);
+  f->set_replica(config_.self);
+  Send(std::move(m));
+}
+
+void Replica::Impl::OnBatchFetch(uint32_t from, const pb::BatchFetch& m) {
+  if (m.replica() != from || (!m.digest().empty() && m.digest().size() != kDigestSize)) {
+    Drop();
+    return;
+  }
+  uint64_t seq = m.sequence();
+  std::string digest = m.digest();
+  Slot* slot = log_.InWindow(seq) ? log_.Find(seq) : nullptr;
+  if (digest.empty() && slot != nullptr) {
+    digest = !slot->committed_digest.empty() ? slot->committed_digest : slot->digest();
+  }
+  if (slot != nullptr) {
+    auto last = slot->last_reply_tick.find(from);
+    if (last != slot->last_reply_tick.end() && tick_ < last->second + RetransmitTicks()) return;
+  }
+  if (!digest.empty()) {
+    if (const pb::Batch* body = bodies_.Get(digest)) {
+      pb::ConsensusMessage reply;
+      pb::BatchReply* r = reply.mutable_batch_reply();
+      r->set_sequence(seq);
+      r->set_digest(digest);
+      *r->mutable_batch() = *body;
+      Send(std::move(reply), from);
+    }
+  }
+  ReplyCatchUp(from, seq);
+}
+
+void Replica::Impl::OnBatchReply(uint32_t from, const pb::BatchReply& m) {
+  (void)from;
+  uint64_t seq = m.sequence();
+  Slot* slot = log_.InWindow(seq) ? log_.Find(seq) : nullptr;
+  if (slot == nullptr || bodies_.Get(m.digest()) != nullptr) return;  // not (or no longer) wanted
+  if (slot->digest() != m.digest() && slot->commits.Count(m.digest()) == 0) return;
+  if (!BatchWithinLimits(m.batch()) || proto::BatchDigestOf(m.batch()) != m.digest()) {
+    Drop();
+    return;
+  }
+  bodies_.Put(m.digest(), m.batch(), seq);
+  AttachBody(*slot, seq);
+  SendPrepareIfReady(seq);
+  CheckPrepared(seq);
+  CheckCommitted(seq);
+}
+
+}  // namespace cc::consensus

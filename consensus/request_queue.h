@@ -1,0 +1,100 @@
+// RequestQueue: the client requests a replica holds but has not seen committed, and
+// DeliveredIds: the ids committed recently, for duplicate suppression.
+//
+// RequestQueue keeps requests in arrival order, bounded by a capacity (new requests
+// beyond it are refused, so a flood cannot evict requests already waiting). A request
+// is "open" while it sits in a pre-prepared, uncommitted batch; the primary proposes
+// only requests that are neither committed nor open.
+//
+// DeliveredIds answers "does this id occur in a batch committed at a sequence in
+// [s - window, s)?". The window is counted in sequences, not in ids or time, so the
+// answer depends only on the last `window` committed batches: every honest replica
+// computes the same duplicates, including one restarted from its ledger with the
+// ids of those batches.
+//
+// Thread safety: none.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cc::consensus {
+
+class RequestQueue {
+ public:
+  explicit RequestQueue(size_t capacity) : capacity_(capacity) {}
+
+  enum class AddResult { kAdded, kDuplicate, kFull };
+  AddResult Add(const std::string& id, const std::string& request, uint64_t tick);
+  bool Contains(const std::string& id) const { return index_.count(id) != 0; }
+  void Remove(const std::string& id);
+  size_t size() const { return index_.size(); }
+  bool empty() const { return index_.empty(); }
+
+  // Open-batch membership is counted: one id may sit in several open batches (a
+  // faulty primary, or batches of an abandoned view).
+  void MarkOpen(const std::string& id) { ++open_[id]; }
+  void UnmarkOpen(const std::string& id);
+  void ClearOpen() { open_.clear(); }
+  bool IsOpen(const std::string& id) const { return open_.count(id) != 0; }
+
+  struct Candidate {
+    std::vector<std::string> requests;
+    std::vector<std::string> ids;
+    uint64_t bytes = 0;
+  };
+  // The oldest eligible (pending, not open) requests, at most `max_requests` of
+  // them and at most `max_bytes` in total (a first request larger than max_bytes is
+  // never eligible; RequestEvent refuses those anyway).
+  Candidate TakeEligible(size_t max_requests, uint64_t max_bytes) const;
+  // Statistics over eligible requests, for the batching decision.
+  struct Eligible {
+    size_t count = 0;
+    uint64_t bytes = 0;
+    uint64_t oldest_tick = 0;  // arrival tick of the oldest eligible request
+  };
+  Eligible CountEligible(size_t stop_at_count, uint64_t stop_at_bytes) const;
+
+ private:
+  struct Entry {
+    std::string id;
+    std::string request;
+    uint64_t tick;
+  };
+  size_t capacity_;
+  std::list<Entry> order_;
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+  std::unordered_map<std::string, uint32_t> open_;
+};
+
+class DeliveredIds {
+ public:
+  explicit DeliveredIds(uint64_t window) : window_(window) {}
+
+  // Indexes of `ids` (the requests of the batch committed at `sequence`, in order)
+  // that were committed at a sequence in [sequence - window, sequence), or that
+  // repeat an earlier index of the same batch. REQUIRES: sequences are recorded in
+  // increasing order.
+  std::vector<uint32_t> Duplicates(uint64_t sequence, const std::vector<std::string>& ids) const;
+  // Records the ids of the batch committed at `sequence` (all of them, duplicates
+  // included) and forgets blocks that fell out of the window.
+  void Record(uint64_t sequence, const std::vector<std::string>& ids);
+  // True if `id` was committed inside the window ending at the last recorded sequence.
+  bool Contains(const std::string& id) const;
+  uint64_t window() const { return window_; }
+  size_t size() const { return seq_of_.size(); }
+
+ private:
+  bool InWindow(uint64_t delivered_at, uint64_t sequence) const;
+
+  uint64_t window_;
+  uint64_t last_sequence_ = 0;
+  std::deque<std::pair<uint64_t, std::vector<std::string>>> by_sequence_;
+  std::unordered_map<std::string, uint64_t> seq_of_;
+};
+
+}  // namespace cc::consensus
