@@ -215,6 +215,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(Response response, bool keep_alive, bool linger) {
+    if (response.status < 100 || response.status > 599) {
+      core_.Log("http handler returned invalid status " + std::to_string(response.status));
+      response = ErrorResponse(500, "internal", "internal error");
+    }
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(version_);
     res->result(static_cast<unsigned>(response.status));
@@ -269,6 +273,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // ---- Server-Sent Events ----
 
   void StartStream(Response response) {
+    if (response.status < 200 || response.status > 599) response.status = 200;
     sse_ = std::move(response.stream);
     core_.TrackStream(sse_);
     bhttp::response<bhttp::empty_body> head;

@@ -72,7 +72,9 @@ class HttpServer {
   // address or options), "bind" (cannot listen, e.g. port in use), "state" (already
   // started).
   Status Start();
-  // Stops accepting, closes all connections and joins the threads. Idempotent.
+  // Stops accepting, closes all connections and joins the threads (so it waits for
+  // handlers that are running to return). Idempotent; the server cannot be
+  // restarted.
   void Stop();
   // The bound port. REQUIRES: Start() succeeded.
   uint16_t port() const;

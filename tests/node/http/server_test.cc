@@ -99,6 +99,13 @@ class ServerTest : public ::testing::Test {
     });
     router.Get("/v1/throw", Access::Public(),
                [](const Request&) -> Response { throw std::runtime_error("handler bug"); });
+    router.Get("/v1/odd", Access::Public(), [](const Request& r) {
+      Response resp = JsonResponse(r.Query("status") ? 42 : 200, {{"ok", true}});
+      resp.SetHeader("X-Request-Id", "abc");
+      resp.SetHeader("Content-Length", "99999");
+      resp.SetHeader("X-Injected", "a\r\nSet-Cookie: evil=1");
+      return resp;
+    });
     router.Get("/v1/alerts/stream", Access::Roles({Role::kReader}), [this](const Request&) {
       auto stream = std::make_shared<SseStream>(8);
       hub_.Add(stream);
@@ -293,6 +300,24 @@ TEST_F(ServerTest, ThrowingHandlerIs500AndTheConnectionKeepsWorking) {
   std::lock_guard<std::mutex> lock(log_mu_);
   ASSERT_EQ(log_.size(), 1u);
   EXPECT_NE(log_[0].find("handler bug"), std::string::npos);
+}
+
+TEST_F(ServerTest, HandlerHeadersPassThroughButCannotBreakFraming) {
+  auto c = Connect();
+  auto r = c->Request("GET", "/v1/odd");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->Header("x-request-id"), "abc");
+  EXPECT_EQ(r->Header("content-length"), std::to_string(r->body.size()));
+  EXPECT_EQ(r->Header("x-injected"), "");
+  EXPECT_EQ(r->Header("set-cookie"), "");
+  EXPECT_EQ(r->Json(), json({{"ok", true}}));
+  // An impossible status from a handler is a bug: 500, and the connection goes on.
+  auto bad = c->Request("GET", "/v1/odd?status=bad");
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->status, 500);
+  EXPECT_EQ(bad->ErrorCode(), "internal");
+  EXPECT_EQ(c->Request("GET", "/healthz")->status, 200);
 }
 
 TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnectionUntilClose) {
