@@ -4,7 +4,8 @@
 //
 // To add a group: write cli/cmd_<group>.cc defining `std::vector<Command>
 // <Group>Commands()`, declare it below, list it in main.cc's kGroups and add the
-// file to cli/CMakeLists.txt.
+// file to cli/CMakeLists.txt. A command name may be two words ("network init"); the
+// dispatcher tries the first two words before the first one.
 //
 // A command prints its results on stdout and its errors on stderr as
 // "creditctl <name>: <code>: <message>", and returns an exit code: kExitOk,
@@ -25,7 +26,7 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 struct Command {
-  std::string name;     // e.g. "keygen"
+  std::string name;     // e.g. "keygen", "network init"
   std::string usage;    // e.g. "--out FILE"
   std::string summary;  // one line
   FlagSpec flags;
@@ -38,5 +39,9 @@ int ReportError(const std::string& command, const Status& status);
 
 std::vector<Command> KeyCommands();     // cmd_keys.cc
 std::vector<Command> VerifyCommands();  // cmd_verify.cc
+std::vector<Command> NetworkCommands();  // cmd_network.cc
+std::vector<Command> TokenCommands();    // cmd_token.cc
+std::vector<Command> SubmitCommands();   // cmd_submit.cc
+std::vector<Command> BenchCommands();    // cmd_bench.cc
 
 }  // namespace cc::cli

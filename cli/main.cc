@@ -19,7 +19,8 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto group : {KeyCommands, VerifyCommands}) {
+  for (auto group : {KeyCommands, VerifyCommands, NetworkCommands, TokenCommands, SubmitCommands,
+                     BenchCommands}) {
     for (auto& c : group()) all.push_back(std::move(c));
   }
   return all;
@@ -43,21 +44,41 @@ int Main(int argc, char** argv) {
     PrintUsage(std::cerr, commands);
     return kExitUsage;
   }
-  const std::string name = argv[1];
+  std::string name = argv[1];
   if (name == "help" || name == "--help" || name == "-h") {
     PrintUsage(std::cout, commands);
     return kExitOk;
   }
+  // Two-word commands ("network init") first, then one-word ones.
   const Command* command = nullptr;
+  int consumed = 2;
+  if (argc > 2) {
+    const std::string two = name + " " + argv[2];
+    for (const auto& c : commands) {
+      if (c.name == two) command = &c;
+    }
+    if (command != nullptr) {
+      name = two;
+      consumed = 3;
+    }
+  }
   for (const auto& c : commands) {
-    if (c.name == name) command = &c;
+    if (command == nullptr && c.name == name) command = &c;
   }
   if (command == nullptr) {
+    bool group = false;
+    for (const auto& c : commands) {
+      if (c.name.rfind(name + " ", 0) != 0) continue;
+      if (!group) std::cerr << "creditctl: '" << name << "' needs a subcommand\n";
+      group = true;
+      PrintCommandUsage(std::cerr, c);
+    }
+    if (group) return kExitUsage;
     std::cerr << "creditctl: unknown command '" << name << "'\n\n";
     PrintUsage(std::cerr, commands);
     return kExitUsage;
   }
-  std::vector<std::string> words(argv + 2, argv + argc);
+  std::vector<std::string> words(argv + consumed, argv + argc);
   for (const auto& w : words) {
     if (w == "--help" || w == "-h") {
       PrintCommandUsage(std::cout, *command);
