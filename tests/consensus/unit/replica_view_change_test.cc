@@ -1,0 +1,174 @@
+// Replica view changes with 4 replicas wired by hand: a silent primary is
+// replaced, holes become null batches, f+1 view changes pull a replica along, the
+// timer doubles over failed views, a replica that missed the NEW-VIEW catches up.
+#include <gtest/gtest.h>
+
+#include "proto/canonical.h"
+#include "tests/consensus/unit/test_cluster.h"
+
+namespace cc::consensus {
+namespace {
+
+using testing::Envelope;
+using testing::TestCluster;
+using testing::TestConfig;
+
+std::string Req(int i) { return "request-" + std::to_string(i); }
+
+TEST(PbftViewChange, SilentPrimaryIsReplacedAfterTheRequestTimer) {
+  TestCluster c(TestConfig());  // view_change_timeout_ticks = 20
+  c.SetDown(0, true);
+  c.Request(Req(1));
+  c.Tick(19);
+  EXPECT_EQ(c.replica(1).view(), 0u);
+  c.Tick(1);
+  // Timer expired on all three: view 1, primary 1, which re-proposes the request.
+  c.Tick(3);
+  for (uint32_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(c.replica(i).view(), 1u);
+    EXPECT_FALSE(c.replica(i).stats().in_view_change);
+    EXPECT_EQ(c.replica(i).stats().view_changes, 1u);
+    ASSERT_EQ(c.height(i), 1u) << "replica " << i;
+    EXPECT_EQ(c.node(i).ledger[0].batch.requests(0), Req(1));
+    EXPECT_EQ(c.node(i).ledger[0].certificate.view(), 1u);
+  }
+  // The view change persisted the view entered and the signed VIEW-CHANGE.
+  bool entered = false, sent_vc = false;
+  for (const auto& r : c.node(2).records) {
+    entered = entered || (r.has_entered_view() && r.entered_view() == 1);
+    sent_vc = sent_vc || (r.has_sent() && r.sent().has_view_change());
+  }
+  EXPECT_TRUE(entered);
+  EXPECT_TRUE(sent_vc);
+}
+
+TEST(PbftViewChange, PreparedRequestSurvivesAndHoleBecomesNullBatch) {
+  Config cfg = TestConfig();
+  cfg.batch_timeout_ticks = 0;
+  TestCluster c(cfg);
+  // The primary's pre-prepare for sequence 1 reaches nobody; sequence 2 prepares.
+  c.SetFilter([](const Envelope& e) {
+    return !(e.message.has_preprepare() && e.message.preprepare().sequence() == 1);
+  });
+  c.Request(Req(1));
+  c.Request(Req(2));
+  EXPECT_EQ(c.height(1), 0u);  // sequence 2 cannot be delivered before 1
+  c.SetDown(0, true);          // then the primary dies
+  c.ClearFilter();
+  c.Tick(25);
+  for (uint32_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(c.replica(i).view(), 1u);
+    ASSERT_EQ(c.height(i), 3u) << "replica " << i;
+    const auto& ledger = c.node(i).ledger;
+    EXPECT_EQ(ledger[0].batch.requests_size(), 0);  // the null batch
+    EXPECT_EQ(ledger[0].batch.timestamp_ms(), 0u);
+    EXPECT_EQ(ledger[0].certificate.digest(), proto::BatchDigestOf(pb::Batch()));
+    ASSERT_EQ(ledger[1].batch.requests_size(), 1);
+    EXPECT_EQ(ledger[1].batch.requests(0), Req(2));  // prepared in view 0, kept
+    ASSERT_EQ(ledger[2].batch.requests_size(), 1);
+    EXPECT_EQ(ledger[2].batch.requests(0), Req(1));  // re-proposed by the new primary
+  }
+}
+
+TEST(PbftViewChange, JoinsOnFPlusOneViewChanges) {
+  TestCluster c(TestConfig());
+  // Only replicas 1 and 2 hold the request (and so run the timer); 3 does not.
+  c.SetDown(0, true);
+  c.Request(Req(1), 1);
+  c.Request(Req(1), 2);
+  c.Tick(20);
+  // 3 never timed out itself, but two (f+1) view changes pulled it into view 1.
+  EXPECT_EQ(c.replica(3).view(), 1u);
+  EXPECT_EQ(c.replica(3).stats().view_changes, 1u);
+  c.Tick(2);
+  EXPECT_EQ(c.height(3), 1u);
+}
+
+TEST(PbftViewChange, TimeoutDoublesOverFailedViews) {
+  TestCluster c(TestConfig());  // base timeout 20 ticks
+  c.SetDown(0, true);
+  c.SetDown(1, true);  // primaries of views 0 and 1; f = 1, so only 2 and 3 remain
+  c.Request(Req(1));
+  c.Tick(20);
+  EXPECT_EQ(c.replica(2).view(), 1u);
+  EXPECT_TRUE(c.replica(2).stats().in_view_change);
+  c.Tick(19);  // the view-change timer of view 1 runs 20 ticks
+  EXPECT_EQ(c.replica(2).view(), 1u);
+  c.Tick(1);
+  EXPECT_EQ(c.replica(2).view(), 2u);
+  c.Tick(39);  // now 40 ticks
+  EXPECT_EQ(c.replica(2).view(), 2u);
+  c.Tick(1);
+  EXPECT_EQ(c.replica(2).view(), 3u);
+  // Replica 1 comes back: view 3's primary is 3; with 1, 2, 3 a quorum exists.
+  c.SetDown(1, false);
+  c.Restart(1);
+  c.Tick(200);
+  EXPECT_EQ(c.height(2), 1u);
+  EXPECT_EQ(c.height(3), 1u);
+  EXPECT_EQ(c.height(1), 1u);
+}
+
+TEST(PbftViewChange, ReplicaThatMissedTheNewViewCatchesUp) {
+  TestCluster c(TestConfig());
+  c.SetDown(0, true);
+  c.SetFilter([](const Envelope& e) { return !(e.message.has_new_view() && e.to == 3); });
+  c.Request(Req(1));
+  c.Tick(21);
+  EXPECT_EQ(c.replica(1).view(), 1u);
+  EXPECT_FALSE(c.replica(1).stats().in_view_change);
+  EXPECT_TRUE(c.replica(3).stats().in_view_change);
+  c.ClearFilter();
+  // 3 re-sends its VIEW-CHANGE; the new primary answers with its NEW-VIEW.
+  c.Tick(10);
+  EXPECT_EQ(c.replica(3).view(), 1u);
+  EXPECT_FALSE(c.replica(3).stats().in_view_change);
+  c.Request(Req(2));
+  c.Tick(2);
+  EXPECT_EQ(c.height(3), 2u);
+}
+
+TEST(PbftViewChange, RejectsNewViewThatDropsAPreparedRequest) {
+  Config cfg = TestConfig();
+  cfg.batch_timeout_ticks = 0;
+  TestCluster c(cfg);
+  c.SetFilter([](const Envelope& e) { return !e.message.has_commit(); });
+  c.Request(Req(1));  // prepared everywhere, committed nowhere
+  c.SetDown(0, true);
+  // Capture replica 1's NEW-VIEW, then tamper with it.
+  c.SetFilter([](const Envelope& e) { return !e.message.has_new_view() && !e.message.has_commit(); });
+  c.Tick(21);
+  pb::NewView nv;
+  for (const auto& e : c.log()) {
+    if (e.message.has_new_view()) nv = e.message.new_view();
+  }
+  ASSERT_EQ(nv.view(), 1u);
+  ASSERT_EQ(nv.preprepares_size(), 1);
+  EXPECT_NE(nv.preprepares(0).digest(), proto::BatchDigestOf(pb::Batch()));
+  // Replace the re-issued digest with the null batch, re-signed by the primary:
+  // the selection no longer matches the view changes it carries.
+  pb::NewView bad = nv;
+  pb::PrePrepare* pp = bad.mutable_preprepares(0);
+  pp->set_digest(proto::BatchDigestOf(pb::Batch()));
+  pp->set_signature(c.key(1).Sign(proto::PrePrepareSigningBytes("unit-test-chain", 1, 1, pp->digest(), 1)));
+  bad.set_signature(c.key(1).Sign(proto::NewViewSigningBytes("unit-test-chain", bad)));
+  pb::ConsensusMessage m;
+  *m.mutable_new_view() = bad;
+  uint64_t dropped = c.replica(2).stats().dropped_messages;
+  Output out = c.Inject(2, 1, m);
+  EXPECT_EQ(c.replica(2).stats().dropped_messages, dropped + 1);
+  EXPECT_TRUE(c.replica(2).stats().in_view_change);
+  // The genuine one is accepted, and the request prepared in view 0 commits in view 1.
+  *m.mutable_new_view() = nv;
+  c.Inject(2, 1, m);
+  EXPECT_FALSE(c.replica(2).stats().in_view_change);
+  c.ClearFilter();
+  c.Tick(10);
+  for (uint32_t i = 1; i < 4; ++i) {
+    ASSERT_EQ(c.height(i), 1u) << "replica " << i;
+    EXPECT_EQ(c.node(i).ledger[0].batch.requests(0), Req(1));
+  }
+}
+
+}  // namespace
+}  // namespace cc::consensus
