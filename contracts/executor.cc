@@ -192,7 +192,7 @@ Result<BlockResult> ExecuteBlock(const StateReader& state, const BlockContext& c
       result.receipts.push_back(std::move(r));
       continue;
     }
-    Overlay scratch(block);
+    Overlay scratch(static_cast<const StateReader&>(block));  // layer over, never copy
     const Status s = internal::ExecuteTx(scratch, env, txs[i], r.tx_id, i, signatures);
     if (s.ok()) {
       block.Absorb(scratch);

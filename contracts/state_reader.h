@@ -57,14 +57,20 @@ class MemoryState final : public StateReader {
 class Overlay final : public StateReader {
  public:
   explicit Overlay(const StateReader& base) : base_(base) {}
+  // Not copyable: `Overlay child(parent)` must layer over `parent`, never copy it (a
+  // copy made every transaction cost O(changes in the block): quadratic blocks).
+  // Layer through a StateReader reference: Overlay child(static_cast<const
+  // StateReader&>(parent)).
+  Overlay(const Overlay&) = delete;
+  Overlay& operator=(const Overlay&) = delete;
 
   std::optional<std::string> Get(std::string_view key) const override;
   StateEntries Scan(std::string_view prefix, size_t limit) const override;
 
   void Put(std::string key, std::string value);
   void Delete(std::string key);
-  // Moves every change of `child` (an Overlay whose base is this overlay) into
-  // this one and leaves `child` empty.
+  // Moves every change of `child` into this one and leaves `child` empty.
+  // REQUIRES: child's base is this overlay (aborts otherwise).
   void Absorb(Overlay& child);
 
   // The changes as writes, in ascending key order.

@@ -60,7 +60,7 @@ TEST(Overlay, NestedOverlayAbsorbsIntoParent) {
   base.Apply({{"k", "base"}});
   Overlay block(base);
   block.Put("a", "1");
-  Overlay tx(block);
+  Overlay tx(static_cast<const StateReader&>(block));
   EXPECT_EQ(tx.Get("a"), "1");  // sees the block's earlier writes
   tx.Put("b", "2");
   tx.Delete("k");
