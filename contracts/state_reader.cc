@@ -1,5 +1,7 @@
 #include "contracts/state_reader.h"
 
+#include <cstdlib>
+
 namespace cc::contracts {
 
 namespace {
@@ -72,6 +74,7 @@ void Overlay::Put(std::string key, std::string value) { changes_[std::move(key)]
 void Overlay::Delete(std::string key) { changes_[std::move(key)] = std::nullopt; }
 
 void Overlay::Absorb(Overlay& child) {
+  if (&child.base_ != this) std::abort();  // REQUIRES violated
   for (auto& [key, value] : child.changes_) changes_[key] = std::move(value);
   child.changes_.clear();
 }

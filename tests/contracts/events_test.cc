@@ -181,6 +181,7 @@ TEST(AmendCreditEvent, ADisputePastItsDeadlineShowsAsOverdue) {
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->open_disputes, 1u);
   EXPECT_TRUE(m->overdue_disputes.empty());
+  EXPECT_FALSE(ReadSubjectReport(c.state(), kAlice, on_deadline)->events.at(0).dispute_overdue);
   // The day after, it is overdue, judged from the given day.
   const uint64_t after = (deadline + 3) * kMsPerDay;
   m = ReadMemberCompliance(c.state(), "bank-a", after);
