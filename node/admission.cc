@@ -1,0 +1,53 @@
+#include "node/admission.h"
+
+#include "crypto/keys.h"
+#include "proto/canonical.h"
+
+namespace cc::node {
+
+bool VerifiedSignatures::Check(std::string_view tx_id, std::string_view public_key, std::string_view message,
+                               std::string_view signature) const {
+  const std::string id(tx_id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = verified_.find(id);
+    if (it != verified_.end() && it->second == public_key) return true;
+  }
+  if (!crypto::Verify(public_key, message, signature)) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (verified_.size() >= kMaxEntries) verified_.clear();
+  verified_[id] = std::string(public_key);
+  return true;
+}
+
+void VerifiedSignatures::Forget(const std::vector<std::string>& tx_ids) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& id : tx_ids) verified_.erase(id);
+}
+
+size_t VerifiedSignatures::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return verified_.size();
+}
+
+Result<std::string> Admission::Admit(const std::string& raw, uint64_t now_ms) {
+  if (raw.empty()) return Status::Error("malformed", "empty transaction");
+  if (raw.size() > max_tx_bytes_) {
+    return Status::Error("too_large", "transaction is " + std::to_string(raw.size()) + " bytes; the limit is " +
+                                          std::to_string(max_tx_bytes_));
+  }
+  std::string id = proto::TxId(raw);
+  if (mempool_.Contains(id)) return Status::Error("duplicate", "transaction is already pending");
+  if (ledger_.FindTx(id).ok()) return Status::Error("already_committed", "transaction is already on the ledger");
+  CC_RETURN_IF_ERROR(contracts::PrecheckTx(state_, raw, now_ms, &signatures_));
+  CC_RETURN_IF_ERROR(mempool_.Add(id, raw));
+  // It may have committed between the check above and Add (a forwarded copy
+  // arriving as its block lands): do not leave it pending until expiry.
+  if (ledger_.FindTx(id).ok()) {
+    mempool_.RemoveCommitted({id});
+    return Status::Error("already_committed", "transaction is already on the ledger");
+  }
+  return id;
+}
+
+}  // namespace cc::node

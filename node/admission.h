@@ -1,0 +1,63 @@
+// Admission: the checks a transaction passes before it enters the mempool and is
+// offered to consensus (DESIGN.md "Mempool").
+//
+// In order: size limit ("too_large"), already pending ("duplicate"), already
+// committed ("already_committed"), then the full contract rules against the current
+// state via contracts::PrecheckTx: canonical form, chain id, known and active
+// member, signature, validity window, nonce, role, payload checks, quota. Finally
+// the bounded mempool ("mempool_full" -> HTTP 429). A transaction that passes is in
+// the mempool; the caller forwards it.
+//
+// Signatures verified here are remembered in VerifiedSignatures so execution does
+// not verify them again (it is the dominant CPU cost). Admission runs on the calling
+// thread: HTTP I/O threads and the verification worker pool, so it uses every core.
+//
+// Thread safety: Admit and VerifiedSignatures are thread-safe.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "contracts/executor.h"
+#include "ledger/ledger.h"
+#include "node/contracts_executor.h"
+#include "node/mempool.h"
+
+namespace cc::node {
+
+// A SignatureChecker that verifies with crypto::Verify and remembers successes by
+// (tx id, public key). Bounded: Forget() on commit, and a hard cap that clears it.
+class VerifiedSignatures final : public contracts::SignatureChecker {
+ public:
+  bool Check(std::string_view tx_id, std::string_view public_key, std::string_view message,
+             std::string_view signature) const override;
+  void Forget(const std::vector<std::string>& tx_ids);
+  size_t size() const;
+
+ private:
+  static constexpr size_t kMaxEntries = 1u << 20;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, std::string> verified_;  // tx id -> public key
+};
+
+class Admission {
+ public:
+  // All borrowed; they must outlive the Admission.
+  Admission(const NodeState& state, const ledger::Ledger& ledger, Mempool& mempool,
+            const VerifiedSignatures& signatures, uint32_t max_tx_bytes)
+      : state_(state), ledger_(ledger), mempool_(mempool), signatures_(signatures), max_tx_bytes_(max_tx_bytes) {}
+
+  // On success returns the tx id (32 raw bytes) and the tx is in the mempool.
+  // `now_ms` is the wall clock used for the validity window.
+  Result<std::string> Admit(const std::string& raw, uint64_t now_ms);
+
+ private:
+  const NodeState& state_;
+  const ledger::Ledger& ledger_;
+  Mempool& mempool_;
+  const VerifiedSignatures& signatures_;
+  const uint32_t max_tx_bytes_;
+};
+
+}  // namespace cc::node

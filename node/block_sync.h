@@ -1,0 +1,53 @@
+// Block sync: how a node that is behind (new, restarted, partitioned, or an
+// observer) obtains committed blocks with their certificates from peers.
+//
+// Server side: Serve() answers a BlockSyncRequest from the local ledger, at most
+// kMaxBlocksPerResponse blocks and about kMaxResponseBytes, plus the tip height.
+// Client side: a SyncClient tracks the highest height known to exist (from peers'
+// status announcements and sync responses, or a replica's fetch request) and asks
+// one peer at a time for the next range, re-asking another peer after a timeout.
+// It never trusts what comes back: the consumer verifies every certificate
+// (validators through the replica's Fetched event, observers with
+// ledger::VerifyCertificate) before anything is executed or stored.
+//
+// Thread safety: SyncClient is thread-safe; Serve is a pure function of the ledger.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+
+#include "ledger/ledger.h"
+#include "proto/creditchain.pb.h"
+
+namespace cc::node {
+
+inline constexpr uint32_t kMaxBlocksPerResponse = 64;
+inline constexpr size_t kMaxResponseBytes = 8u << 20;
+
+pb::BlockSyncResponse ServeBlockSync(const ledger::Ledger& ledger, const pb::BlockSyncRequest& request);
+
+class SyncClient {
+ public:
+  explicit SyncClient(std::chrono::milliseconds retry_after = std::chrono::milliseconds(1000))
+      : retry_after_(retry_after) {}
+
+  // Something at `height` is known to be committed.
+  void NoteRemoteHeight(uint64_t height);
+  // Returns the request to send now, if the local ledger (at `local_height`) is
+  // behind and no request is outstanding (or the outstanding one timed out).
+  std::optional<pb::BlockSyncRequest> Poll(uint64_t local_height);
+  // A response arrived (whether or not its blocks were good).
+  void OnResponse(const pb::BlockSyncResponse& response);
+  uint64_t target() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  const std::chrono::milliseconds retry_after_;
+  mutable std::mutex mu_;
+  uint64_t target_ = 0;
+  std::optional<Clock::time_point> outstanding_since_;
+};
+
+}  // namespace cc::node

@@ -1,0 +1,84 @@
+// NodeConfig: a creditd node's configuration file (JSON), validated at start.
+//
+// Relative paths in the file are resolved against the config file's directory, so
+// a network folder can be moved as a whole. Secrets (node key, member key,
+// alliance secret) live in separate files with mode 0600; the config names them.
+// Every error names the offending field, e.g. `config: peers[2].public_key: expected
+// 64 hex characters`. The format is documented in docs/configuration.md.
+//
+// Thread safety: a plain value.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace cc::node {
+
+enum class NodeRole { kValidator, kObserver };
+
+struct Endpoint {
+  std::string host;
+  uint16_t port = 0;
+  std::string ToString() const { return host + ":" + std::to_string(port); }
+};
+
+struct PeerConfig {
+  std::string name;
+  std::string public_key;  // 32 raw bytes
+  Endpoint address;        // port 0: accept-only peer (it dials us)
+};
+
+struct ApiToken {
+  std::string name;
+  std::string role;        // writer | reader | regulator | admin
+  std::string token_hash;  // hex BLAKE2b-256 of the bearer token
+};
+
+struct ConsensusTuning {
+  uint32_t tick_ms = 10;
+  uint32_t checkpoint_interval = 32;
+  uint32_t watermark_window = 256;
+  uint32_t max_inflight = 4;
+  uint32_t max_batch_requests = 2000;
+  uint32_t max_batch_bytes = 4u << 20;
+  uint32_t batch_timeout_ticks = 1;
+  uint32_t view_change_timeout_ticks = 300;  // 3 s at 10 ms ticks
+};
+
+struct MempoolTuning {
+  uint32_t max_txs = 200000;
+  uint64_t max_bytes = 128ull << 20;
+  uint32_t max_tx_bytes = 64u << 10;
+  uint32_t verify_threads = 2;
+};
+
+struct NodeConfig {
+  std::string path;        // the file it came from
+  std::string dir;         // its directory; base of relative paths
+  std::string name;
+  NodeRole role = NodeRole::kValidator;
+  std::string data_dir;
+  std::string key_file;              // Ed25519 node identity (validators: the validator key)
+  std::string genesis_file;
+  std::string alliance_secret_file;  // optional for observers
+  std::string member_id;             // the member this node serves (optional)
+  std::string member_key_file;       // signs writes made through the API (optional)
+  Endpoint p2p_listen;
+  Endpoint http_listen;
+  uint32_t http_threads = 2;
+  uint64_t http_max_body_bytes = 1u << 20;
+  std::vector<PeerConfig> peers;
+  std::vector<ApiToken> api_tokens;
+  ConsensusTuning consensus;
+  MempoolTuning mempool;
+  std::string log_level = "info";
+};
+
+Result<NodeConfig> LoadNodeConfig(const std::string& path);
+Result<NodeConfig> ParseNodeConfig(const std::string& json_text, const std::string& path);
+Result<Endpoint> ParseEndpoint(const std::string& text);
+
+}  // namespace cc::node

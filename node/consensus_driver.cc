@@ -1,0 +1,182 @@
+#include "node/consensus_driver.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "proto/canonical.h"
+
+namespace cc::node {
+
+namespace {
+uint64_t WallMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+[[noreturn]] void Fatal(const std::string& what) {
+  std::fprintf(stderr, "creditd: fatal: %s\n", what.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+void Append(std::vector<pb::ReplicaRecord>& to, std::vector<pb::ReplicaRecord>&& from) {
+  for (auto& r : from) to.push_back(std::move(r));
+}
+}  // namespace
+
+ConsensusDriver::ConsensusDriver(Options options, consensus::Signer& signer, consensus::Verifier& verifier,
+                                 ledger::Ledger& ledger, BlockExecutor& executor, PeerSender& sender,
+                                 Hooks hooks)
+    : options_(std::move(options)),
+      signer_(signer),
+      verifier_(verifier),
+      ledger_(ledger),
+      executor_(executor),
+      sender_(sender),
+      hooks_(std::move(hooks)) {}
+
+ConsensusDriver::~ConsensusDriver() { Stop(); }
+
+void ConsensusDriver::Start() {
+  consensus::RestoreState restore;
+  restore.last_executed = ledger_.Height();
+  if (restore.last_executed > 0) {
+    restore.last_state_digest = ledger_.TipHash();
+    auto tip = ledger_.GetBlock(restore.last_executed);
+    if (tip.ok()) restore.last_executed_timestamp_ms = tip->block().header().timestamp_ms();
+  }
+  restore.records = ledger_.LoadRecords();
+  replica_ = std::make_unique<consensus::Replica>(options_.replica, signer_, verifier_, std::move(restore));
+  primary_ = replica_->primary();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_ = replica_->stats();
+  }
+  thread_ = std::thread([this] { Run(); });
+}
+
+void ConsensusDriver::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ConsensusDriver::PostMessage(uint32_t from, pb::ConsensusMessage message) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(consensus::MessageEvent{from, std::move(message)});
+  }
+  cv_.notify_one();
+}
+
+void ConsensusDriver::PostRequest(std::string request, std::string id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(consensus::RequestEvent{std::move(request), std::move(id)});
+  }
+  cv_.notify_one();
+}
+
+void ConsensusDriver::PostFetched(std::vector<pb::CertifiedBlock> blocks) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(consensus::FetchedEvent{std::move(blocks)});
+  }
+  cv_.notify_one();
+}
+
+consensus::Stats ConsensusDriver::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void ConsensusDriver::Merge(consensus::Output& into, consensus::Output&& from) {
+  Append(into.persist, std::move(from.persist));
+  for (auto& m : from.messages) into.messages.push_back(std::move(m));
+  for (auto& c : from.committed) into.committed.push_back(std::move(c));
+  for (auto& e : from.evidence) into.evidence.push_back(std::move(e));
+  if (from.fetch) {
+    if (!into.fetch) {
+      into.fetch = from.fetch;
+    } else {
+      into.fetch->to_sequence = std::max(into.fetch->to_sequence, from.fetch->to_sequence);
+    }
+  }
+  if (from.stable_checkpoint) into.stable_checkpoint = from.stable_checkpoint;
+}
+
+void ConsensusDriver::Run() {
+  using Clock = std::chrono::steady_clock;
+  const auto tick = std::chrono::milliseconds(options_.tick_ms);
+  auto next_tick = Clock::now() + tick;
+  for (;;) {
+    std::deque<consensus::Event> events;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_until(lock, next_tick, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      events.swap(queue_);
+    }
+    // Everything that arrived together is stepped together and its records are
+    // synced in one write before any of its messages leave.
+    consensus::Output acc;
+    for (auto& ev : events) Merge(acc, replica_->Step(ev));
+    if (Clock::now() >= next_tick) {
+      Merge(acc, replica_->Step(consensus::TickEvent{WallMs()}));
+      next_tick += tick;
+      if (next_tick < Clock::now()) next_tick = Clock::now() + tick;  // fell behind: no burst
+    }
+    Carry(std::move(acc));
+    primary_ = replica_->primary();
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_ = replica_->stats();
+  }
+}
+
+void ConsensusDriver::Carry(consensus::Output out) {
+  while (true) {
+    if (!out.persist.empty()) {
+      Status st = ledger_.AppendRecords(out.persist);
+      if (!st.ok()) Fatal("persisting consensus records: " + st.ToString());
+    }
+    for (const auto& m : out.messages) {
+      pb::PeerFrame frame;
+      *frame.mutable_consensus() = m.message;
+      const std::string bytes = frame.SerializeAsString();
+      if (m.to) {
+        sender_.SendToValidator(*m.to, bytes);
+      } else {
+        sender_.BroadcastToValidators(bytes);
+      }
+    }
+    for (const auto& e : out.evidence) {
+      if (hooks_.on_evidence) hooks_.on_evidence(e);
+    }
+    if (out.fetch && hooks_.on_fetch) hooks_.on_fetch(out.fetch->from_sequence, out.fetch->to_sequence);
+
+    consensus::Output next;
+    for (const auto& c : out.committed) {
+      if (c.sequence <= ledger_.Height()) continue;  // already durable (restart overlap)
+      if (c.sequence != ledger_.Height() + 1) Fatal("replica committed out of order");
+      auto executed = executor_.Execute(c.batch, c.certificate, c.duplicates);
+      if (!executed.ok()) Fatal("executing block " + std::to_string(c.sequence) + ": " + executed.status().ToString());
+      Status st = ledger_.Append(executed->block, executed->writes);
+      if (!st.ok()) Fatal("appending block " + std::to_string(c.sequence) + ": " + st.ToString());
+      if (hooks_.on_commit) hooks_.on_commit(*executed);
+      Merge(next, replica_->Step(consensus::ExecutedEvent{
+                      c.sequence, proto::BlockHash(executed->block.block().header())}));
+    }
+    if (next.persist.empty() && next.messages.empty() && next.committed.empty() && next.evidence.empty() &&
+        !next.fetch) {
+      return;
+    }
+    out = std::move(next);
+  }
+}
+
+}  // namespace cc::node

@@ -1,0 +1,82 @@
+// ConsensusDriver: the one thread that owns the PBFT replica (STYLE.md 3).
+//
+// Network, HTTP and verification threads only Post* events into its queue. The
+// thread steps the replica, then carries out each Output in the order replica.h
+// demands: records are synced to the ledger's log BEFORE any message of that output
+// leaves; committed batches are executed and appended (block + certificate + state
+// as one synced write) and reported back as Executed events. Ticks come from a
+// steady clock every `tick_ms`; batch timestamps from the wall clock.
+//
+// A storage failure while persisting or appending aborts the process: continuing
+// could equivocate or lose a committed block, and a restart recovers cleanly.
+//
+// Thread safety: Post*, stats() and Stop() may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "consensus/replica.h"
+#include "ledger/ledger.h"
+#include "node/seams.h"
+
+namespace cc::node {
+
+class ConsensusDriver {
+ public:
+  struct Options {
+    consensus::Config replica;
+    uint32_t tick_ms = 10;
+  };
+  struct Hooks {
+    // Called on the driver thread after a block is durably appended.
+    std::function<void(const ExecutedBlock&)> on_commit;
+    std::function<void(const pb::Evidence&)> on_evidence;
+    // Block sync: the replica wants committed blocks [from, to].
+    std::function<void(uint64_t from, uint64_t to)> on_fetch;
+  };
+
+  // Borrowed: signer, verifier, ledger, executor, sender outlive the driver.
+  ConsensusDriver(Options options, consensus::Signer& signer, consensus::Verifier& verifier,
+                  ledger::Ledger& ledger, BlockExecutor& executor, PeerSender& sender, Hooks hooks);
+  ~ConsensusDriver();
+
+  void Start();
+  void Stop();
+
+  void PostMessage(uint32_t from, pb::ConsensusMessage message);
+  void PostRequest(std::string request, std::string id);
+  void PostFetched(std::vector<pb::CertifiedBlock> blocks);
+
+  consensus::Stats stats() const;
+  uint32_t primary() const { return primary_.load(); }
+
+ private:
+  void Run();
+  void Carry(consensus::Output out);
+  void Merge(consensus::Output& into, consensus::Output&& from);
+
+  Options options_;
+  consensus::Signer& signer_;
+  consensus::Verifier& verifier_;
+  ledger::Ledger& ledger_;
+  BlockExecutor& executor_;
+  PeerSender& sender_;
+  Hooks hooks_;
+
+  std::unique_ptr<consensus::Replica> replica_;  // touched only by the driver thread
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<consensus::Event> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+  consensus::Stats stats_;  // guarded by mu_
+  std::atomic<uint32_t> primary_{0};
+};
+
+}  // namespace cc::node

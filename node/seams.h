@@ -1,0 +1,46 @@
+// The seams node/ wires together, owned here by their consumer (STYLE.md 7):
+// a BlockExecutor turns a committed batch into a certified block and its state
+// writes; a PeerSender puts frames on the wire. Each has one real implementation
+// (node/contracts_executor.h, node/p2p_sender.h) and fakes in tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "ledger/ledger.h"
+#include "proto/creditchain.pb.h"
+
+namespace cc::node {
+
+struct ExecutedBlock {
+  pb::CertifiedBlock block;
+  ledger::StateWrites writes;
+  std::vector<std::string> tx_ids;     // in block order
+  std::vector<std::string> rejected;   // ids whose receipts were rejections
+};
+
+class BlockExecutor {
+ public:
+  virtual ~BlockExecutor() = default;
+  // Builds the block at ledger height + 1 from a committed batch and executes it
+  // against the current ledger state. `skip` lists indexes consensus marked as
+  // duplicates. Does not write: the caller appends the result in one synced batch.
+  virtual Result<ExecutedBlock> Execute(const pb::Batch& batch, const pb::CommitCertificate& certificate,
+                                        const std::vector<uint32_t>& skip) = 0;
+};
+
+class PeerSender {
+ public:
+  virtual ~PeerSender() = default;
+  // `frame` is a serialized pb::PeerFrame. Sending never blocks; a full or
+  // disconnected peer drops the frame (consensus retransmits through view changes
+  // and block sync, so a dropped frame costs latency, never safety).
+  virtual void SendToValidator(uint32_t validator, const std::string& frame) = 0;
+  virtual void BroadcastToValidators(const std::string& frame) = 0;
+  // Block sync asks any connected peer, rotating.
+  virtual void SendToAnyPeer(const std::string& frame) = 0;
+};
+
+}  // namespace cc::node
