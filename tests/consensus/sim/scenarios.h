@@ -1,0 +1,44 @@
+// The seeded scenarios of the PBFT simulation: each maps a seed to a ScenarioConfig
+// (validator count from the seed, see ValidatorsFor, fault shape drawn from the seed), so a
+// failing seed replays exactly. Shared by the tests and the benchmark.
+//
+// Common shape: checkpoint interval 4, watermark window 16, 1-3 requests per batch,
+// up to 4 batches in flight, 3-8 client requests, delays of 1-5 ticks with some
+// duplication, view-change timer 40 ticks, liveness bound 2000 ticks after GST.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+
+#include "tests/consensus/sim/simulation.h"
+
+namespace cc::sim {
+
+// Random drops (up to 30%), delays up to 10 ticks, duplication and reordering
+// until GST; requests sent to all, a subset or one replica; clients re-send some
+// committed requests (duplicates).
+ScenarioConfig DropsDelaysReorderingScenario(uint64_t seed);
+// One to three overlapping partitions into 2-3 groups, all healed by GST.
+ScenarioConfig PartitionsScenario(uint64_t seed);
+// Replicas crash (some "torn": after persisting, before sending; sometimes all at
+// once) and restart from their records and executed ledger.
+ScenarioConfig CrashRestartScenario(uint64_t seed);
+// One replica is cut off (partitioned or crashed) while the others commit several
+// checkpoints; after healing it must catch up by block sync, refusing tampered
+// blocks some peers serve first.
+ScenarioConfig LaggingReplicaScenario(uint64_t seed);
+
+// Byzantine: f validators misbehave, honest ones must stay safe and live.
+ScenarioConfig EquivocatingPrimaryScenario(uint64_t seed);
+ScenarioConfig WrongDigestVoterScenario(uint64_t seed);
+ScenarioConfig ReplayingReplicaScenario(uint64_t seed);
+ScenarioConfig SilentReplicaScenario(uint64_t seed);
+ScenarioConfig WithholdingPrimaryScenario(uint64_t seed);
+
+// n = 4: a colluding equivocating primary (votes every digest, lies in view
+// changes) against honest replicas that commit on 2f votes, with drops. Expected
+// to break agreement for some seeds: proves the checker can fail.
+ScenarioConfig BrokenCommitQuorumScenario(uint64_t seed);
+
+}  // namespace cc::sim

@@ -1,0 +1,714 @@
+#include "tests/consensus/sim/simulation.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <unordered_map>
+
+#include "proto/canonical.h"
+#include "tests/consensus/sim/byzantine.h"
+#include "tests/consensus/sim/sim_checker.h"
+#include "tests/consensus/sim/sim_crypto.h"
+#include "tests/consensus/sim/sim_ledger.h"
+
+namespace cc::sim {
+
+namespace {
+
+constexpr uint64_t kEpochMs = 1'700'000'000'000;
+constexpr char kChainId[] = "creditchain-sim";
+
+struct Node {
+  std::unique_ptr<consensus::Replica> replica;  // null while crashed
+  uint64_t incarnation = 0;
+  std::vector<pb::ReplicaRecord> persisted;     // durable
+  SimLedger ledger;                             // durable
+  std::unique_ptr<SimSigner> signer;
+  std::unique_ptr<SimVerifier> verifier;
+  std::unique_ptr<ByzantineBehaviour> byzantine;
+  uint64_t exec_ready_at = 0;  // keeps ExecutedEvents in sequence order
+  bool torn_armed = false;
+  uint64_t sync_busy_until = 0;  // node-level sync: one request at a time
+  ReplicaSummary summary;
+};
+
+struct ClientRequest {
+  std::string bytes;
+  std::string id;
+  uint64_t submit_at = 0;
+  std::vector<uint32_t> targets;
+  uint64_t next_retry = 0;
+  uint32_t acks = 0;  // honest replicas that executed it
+  bool resubmitted = false;
+};
+
+class Simulation {
+ public:
+  explicit Simulation(const ScenarioConfig& config);
+  RunResult Run();
+
+ private:
+  consensus::Config ConfigFor(uint32_t r) const;
+  void Start(uint32_t r);
+  void Crash(uint32_t r, const char* why);
+  void ApplyCrashPlans();
+  void SubmitRequests();
+  void Deliver(Envelope e);
+  void Step(uint32_t r, const consensus::Event& event, Envelope::Kind via);
+  void HandleOutput(uint32_t r, consensus::Output out, Envelope::Kind via);
+  void SendFrom(uint32_t from, std::optional<uint32_t> to, const pb::ConsensusMessage& m);
+  static void PruneRecords(Node& node, uint64_t stable);
+  void ServeFetch(uint32_t r, const consensus::FetchRequest& req);
+  void AnnounceStatus();
+  void OnStatus(const Envelope& e);
+  // Sends blocks [from, to] of `server`'s ledger to `r` (if the link works).
+  void ServeBlocks(uint32_t r, uint32_t server, uint64_t from, uint64_t to, Envelope::Kind kind);
+  pb::CertifiedBlock Tamper(pb::CertifiedBlock block);
+  ByzantineContext ContextFor(uint32_t r);
+  bool AllCommitted() const;
+  std::string LivenessReport() const;
+  void Fail(const std::string& what);
+  void RecordGst();
+  bool honest(uint32_t r) const { return !nodes_[r].byzantine; }
+  uint64_t now_ms() const { return kEpochMs + now_ * config_.ms_per_tick; }
+  void Trace(const char* fmt, ...) const __attribute__((format(printf, 2, 3)));
+
+  ScenarioConfig config_;
+  uint32_t f_;
+  Rng rng_;       // network faults
+  Rng misc_rng_;  // clients, execution lag, fetch service, tick order
+  Rng byz_rng_;   // Byzantine behaviours
+  std::vector<crypto::KeyPair> keys_;
+  std::vector<std::string> public_keys_;
+  VerifyCache cache_;
+  SimVerifier checker_verifier_;
+  SafetyChecker checker_;
+  SimNetwork network_;
+  std::vector<Node> nodes_;
+  std::vector<bool> byzantine_flags_;
+  std::vector<ClientRequest> requests_;
+  std::unordered_map<std::string, size_t> request_index_;
+  uint64_t now_ = 0;
+  uint64_t liveness_deadline_ = 0;
+  bool failed_ = false;
+  RunResult result_;
+};
+
+std::vector<std::string> PublicKeys(const std::vector<crypto::KeyPair>& keys) {
+  std::vector<std::string> out;
+  for (const auto& k : keys) out.push_back(k.public_key());
+  return out;
+}
+
+Simulation::Simulation(const ScenarioConfig& config)
+    : config_(config),
+      f_((config.n - 1) / 3),
+      rng_(config.seed * 0x9E3779B97F4A7C15ull + 1),
+      misc_rng_(rng_.Fork()),
+      byz_rng_(rng_.Fork()),
+      keys_(MakeValidatorKeys(config.seed, config.n)),
+      public_keys_(PublicKeys(keys_)),
+      checker_verifier_(public_keys_, config.verify_cache ? &cache_ : nullptr),
+      checker_(kChainId, config.n, checker_verifier_, config.check_certificates,
+               4ull * config.watermark_window),
+      network_(config.n, rng_),
+      nodes_(config.n) {
+  network_.set_faults(config_.faults);
+  network_.set_gst(config_.gst);
+  for (const auto& p : config_.partitions) network_.AddPartition(p.start, p.end, p.group_of);
+  for (const auto& b : config_.link_blocks) network_.AddBlock(b);
+
+  for (uint32_t r = 0; r < config_.n; ++r) {
+    Node& node = nodes_[r];
+    node.signer = std::make_unique<SimSigner>(keys_[r]);
+    node.verifier = std::make_unique<SimVerifier>(public_keys_, config_.verify_cache ? &cache_ : nullptr);
+    node.summary.byzantine = config_.byzantine.count(r) > 0;
+  }
+
+  uint64_t last_submit = 0;
+  for (uint32_t i = 0; i < config_.requests + config_.late_requests; ++i) {
+    const bool late = i >= config_.requests;
+    ClientRequest req;
+    req.bytes = "sim-request|" + std::to_string(config_.seed) + "|" + std::to_string(i) + "|";
+    while (req.bytes.size() < config_.request_bytes) {
+      req.bytes.push_back(static_cast<char>(misc_rng_.Next()));
+    }
+    req.id = proto::TxId(req.bytes);
+    req.submit_at = late ? misc_rng_.Uniform(config_.late_from, config_.late_until)
+                         : misc_rng_.Uniform(config_.submit_from, config_.submit_until);
+    last_submit = std::max(last_submit, req.submit_at);
+    switch (config_.submit_to) {
+      case SubmitTo::kAll:
+        for (uint32_t r = 0; r < config_.n; ++r) req.targets.push_back(r);
+        break;
+      case SubmitTo::kRandomSubset:
+        for (uint32_t r = 0; r < config_.n; ++r) {
+          if (misc_rng_.Chance(0.5)) req.targets.push_back(r);
+        }
+        if (req.targets.empty()) {
+          req.targets.push_back(static_cast<uint32_t>(misc_rng_.Uniform(0, config_.n - 1)));
+        }
+        break;
+      case SubmitTo::kOneReplica:
+        req.targets.push_back(static_cast<uint32_t>(misc_rng_.Uniform(0, config_.n - 1)));
+        break;
+    }
+    req.next_retry = req.submit_at + config_.client_retry_ticks;
+    request_index_[req.id] = requests_.size();
+    requests_.push_back(std::move(req));
+  }
+  liveness_deadline_ = std::max(config_.gst, last_submit) + config_.liveness_bound;
+
+  std::set<std::string> withheld;
+  for (uint32_t i : config_.withheld_requests) {
+    if (i < requests_.size()) withheld.insert(requests_[i].id);
+  }
+  byzantine_flags_.assign(config_.n, false);
+  for (const auto& [r, kind] : config_.byzantine) {
+    checker_.MarkByzantine(r);
+    byzantine_flags_[r] = true;
+    switch (kind) {
+      case ByzantineKind::kEquivocatingPrimary:
+        nodes_[r].byzantine = MakeEquivocatingPrimary(false);
+        break;
+      case ByzantineKind::kColludingEquivocator:
+        nodes_[r].byzantine = MakeEquivocatingPrimary(true);
+        break;
+      case ByzantineKind::kWrongDigestVoter:
+        nodes_[r].byzantine = MakeWrongDigestVoter(config_.byzantine_rate);
+        break;
+      case ByzantineKind::kReplayer:
+        nodes_[r].byzantine = MakeReplayer(config_.byzantine_rate);
+        break;
+      case ByzantineKind::kSilent:
+        nodes_[r].byzantine = MakeSilent();
+        break;
+      case ByzantineKind::kWithholdingPrimary:
+        nodes_[r].byzantine = MakeWithholdingPrimary(withheld);
+        break;
+    }
+  }
+  for (uint32_t r = 0; r < config_.n; ++r) Start(r);
+}
+
+consensus::Config Simulation::ConfigFor(uint32_t r) const {
+  consensus::Config c;
+  c.chain_id = kChainId;
+  c.n = config_.n;
+  c.self = r;
+  c.checkpoint_interval = config_.checkpoint_interval;
+  c.watermark_window = config_.watermark_window;
+  c.max_inflight = config_.max_inflight;
+  c.max_batch_requests = config_.max_batch_requests;
+  c.batch_timeout_ticks = config_.batch_timeout_ticks;
+  c.view_change_timeout_ticks = config_.view_change_timeout_ticks;
+  c.test_only_commit_quorum_2f = config_.honest_commit_quorum_2f && honest(r);
+  return c;
+}
+
+void Simulation::Trace(const char* fmt, ...) const {
+  if (!config_.trace) return;
+  std::fprintf(stderr, "t=%-5" PRIu64 " ", now_);
+  va_list args;
+  va_start(args, fmt);
+  std::vfprintf(stderr, fmt, args);
+  va_end(args);
+  std::fputc('\n', stderr);
+}
+
+void Simulation::Start(uint32_t r) {
+  Node& node = nodes_[r];
+  consensus::RestoreState restore;
+  restore.last_executed = node.ledger.height();
+  restore.last_state_digest = node.ledger.tip_hash();
+  restore.last_executed_timestamp_ms = node.ledger.tip_timestamp_ms();
+  restore.records = node.persisted;
+  // Ids of the last 4L blocks (as a ledger would read them), so duplicate detection
+  // after the restart matches the peers'.
+  const uint64_t keep = std::min<uint64_t>(node.ledger.height(), 4ull * config_.watermark_window);
+  for (uint64_t h = node.ledger.height() - keep + 1; h <= node.ledger.height(); ++h) {
+    restore.recent_request_ids.push_back(node.ledger.at(h).ids);
+  }
+  if (node.incarnation > 0) {
+    ++node.summary.restarts;
+    Trace("r%u restarts at height %" PRIu64 " with %zu records", r, restore.last_executed,
+          restore.records.size());
+  }
+  node.replica = std::make_unique<consensus::Replica>(ConfigFor(r), *node.signer, *node.verifier,
+                                                      std::move(restore));
+  ++node.incarnation;
+  node.exec_ready_at = now_;
+}
+
+void Simulation::Crash(uint32_t r, const char* why) {
+  Node& node = nodes_[r];
+  if (!node.replica) return;
+  Trace("r%u CRASH (%s)", r, why);
+  node.replica.reset();
+  node.torn_armed = false;
+}
+
+void Simulation::ApplyCrashPlans() {
+  for (const auto& c : config_.crashes) {
+    if (c.at == now_) {
+      if (c.torn) {
+        nodes_[c.replica].torn_armed = true;
+      } else {
+        Crash(c.replica, "planned");
+      }
+    }
+    if (c.restart_at == now_) {
+      Crash(c.replica, "torn crash never struck; crashing before the restart");
+      Start(c.replica);
+    }
+  }
+}
+
+void Simulation::SubmitRequests() {
+  for (auto& req : requests_) {
+    std::vector<uint32_t> targets;
+    if (req.submit_at == now_) {
+      targets = req.targets;
+    } else if (now_ > req.submit_at && now_ >= req.next_retry && req.acks < f_ + 1) {
+      for (uint32_t r = 0; r < config_.n; ++r) targets.push_back(r);  // client retransmission
+      req.next_retry = now_ + config_.client_retry_ticks;
+    } else if (req.acks >= f_ + 1 && !req.resubmitted) {
+      req.resubmitted = true;
+      if (misc_rng_.Chance(config_.resubmit_committed)) {
+        targets.push_back(static_cast<uint32_t>(misc_rng_.Uniform(0, config_.n - 1)));
+      }
+    }
+    for (uint32_t r : targets) {
+      Envelope e;
+      e.time = now_ + misc_rng_.Uniform(0, 2);
+      e.kind = Envelope::Kind::kRequest;
+      e.to = r;
+      e.event = consensus::RequestEvent{req.bytes, req.id};
+      network_.Schedule(std::move(e));
+    }
+  }
+}
+
+void Simulation::Deliver(Envelope e) {
+  Node& node = nodes_[e.to];
+  if (!node.replica) return;  // lost: the node is down
+  if (e.kind == Envelope::Kind::kExecuted && e.incarnation != node.incarnation) return;
+  if (e.kind == Envelope::Kind::kStatus) return OnStatus(e);
+  Step(e.to, e.event, e.kind);
+}
+
+ByzantineContext Simulation::ContextFor(uint32_t r) {
+  ByzantineContext ctx;
+  ctx.self = r;
+  ctx.n = config_.n;
+  ctx.now = now_;
+  ctx.rng = &byz_rng_;
+  ctx.key = &keys_[r];
+  static const std::string chain_id = kChainId;
+  ctx.chain_id = &chain_id;
+  ctx.byzantine = &byzantine_flags_;
+  ctx.send = [this, r](std::optional<uint32_t> to, const pb::ConsensusMessage& m) {
+    SendFrom(r, to, m);
+  };
+  return ctx;
+}
+
+void Simulation::Step(uint32_t r, const consensus::Event& event, Envelope::Kind via) {
+  Node& node = nodes_[r];
+  if (node.byzantine) {
+    ByzantineContext ctx = ContextFor(r);
+    if (!node.byzantine->OnReceive(ctx, event)) return;
+  }
+  if (config_.trace) {
+    if (const auto* m = std::get_if<consensus::MessageEvent>(&event)) {
+      Trace("r%u <- r%u %s", r, m->from, Describe(m->message).c_str());
+    } else if (const auto* q = std::get_if<consensus::RequestEvent>(&event)) {
+      Trace("r%u <- client request %s", r, ShortHex(q->id).c_str());
+    } else if (const auto* x = std::get_if<consensus::ExecutedEvent>(&event)) {
+      Trace("r%u <- executed s%" PRIu64 " %s", r, x->sequence, ShortHex(x->state_digest).c_str());
+    } else if (const auto* b = std::get_if<consensus::FetchedEvent>(&event)) {
+      Trace("r%u <- fetched %zu blocks from s%" PRIu64, r, b->blocks.size(),
+            b->blocks.empty() ? 0 : b->blocks.front().block().header().height());
+    }
+  }
+  ++result_.steps;
+  consensus::Output out = node.replica->Step(event);
+  HandleOutput(r, std::move(out), via);
+}
+
+void Simulation::HandleOutput(uint32_t r, consensus::Output out, Envelope::Kind via) {
+  Node& node = nodes_[r];
+  // 1. Sync the records before anything leaves.
+  for (auto& rec : out.persist) node.persisted.push_back(std::move(rec));
+  if (node.torn_armed && !out.persist.empty()) {
+    Crash(r, "torn: records synced, messages never sent");
+    return;
+  }
+  // 2. Send.
+  for (const auto& m : out.messages) {
+    if (config_.trace) {
+      Trace("r%u -> %s %s", r, m.to ? ("r" + std::to_string(*m.to)).c_str() : "all",
+            Describe(m.message).c_str());
+    }
+    if (node.byzantine) {
+      ByzantineContext ctx = ContextFor(r);
+      node.byzantine->OnSend(ctx, m);
+    } else {
+      SendFrom(r, m.to, m.message);
+    }
+  }
+  // 3. Check, execute, report back.
+  for (const auto& c : out.committed) {
+    Trace("r%u COMMITS s%" PRIu64 " d=%s %d req%s", r, c.sequence,
+          ShortHex(c.certificate.digest()).c_str(), c.batch.requests_size(),
+          via == Envelope::Kind::kFetched  ? " (fetched)"
+          : via == Envelope::Kind::kSynced ? " (synced)"
+                                           : "");
+    if (honest(r)) {
+      std::string v = checker_.OnCommitted(r, node.ledger.height(), c);
+      if (!v.empty()) return Fail(v);
+    } else if (c.sequence != node.ledger.height() + 1) {
+      continue;  // a Byzantine replica's own chain is its problem
+    }
+    const ExecutedBlock& block = node.ledger.Execute(c);
+    if (honest(r)) {
+      std::string v = checker_.OnExecuted(r, block);
+      if (!v.empty()) return Fail(v);
+      const std::vector<std::string> ids = proto::TxIds(c.batch);
+      for (uint32_t i = 0; i < ids.size(); ++i) {
+        if (std::find(c.duplicates.begin(), c.duplicates.end(), i) != c.duplicates.end()) continue;
+        auto it = request_index_.find(ids[i]);
+        if (it == request_index_.end()) continue;
+        ++requests_[it->second].acks;
+        ++node.summary.committed_requests;
+      }
+    }
+    if (via == Envelope::Kind::kFetched) ++node.summary.fetched_commits;
+    if (via == Envelope::Kind::kSynced) ++node.summary.synced_commits;
+    Envelope e;
+    e.time = std::max(node.exec_ready_at, now_ + misc_rng_.Uniform(0, config_.max_execution_lag));
+    node.exec_ready_at = e.time;
+    e.kind = Envelope::Kind::kExecuted;
+    e.to = r;
+    e.incarnation = node.incarnation;
+    e.event = consensus::ExecutedEvent{c.sequence, block.hash};
+    network_.Schedule(std::move(e));
+  }
+  // 4. Block sync.
+  if (out.fetch) {
+    ++node.summary.fetch_requests;
+    Trace("r%u FETCH s%" PRIu64 "..s%" PRIu64, r, out.fetch->from_sequence, out.fetch->to_sequence);
+    ServeFetch(r, *out.fetch);
+  }
+  // 5. Evidence.
+  for (const auto& ev : out.evidence) {
+    ++node.summary.evidence;
+    Trace("r%u EVIDENCE against r%u v%" PRIu64 " s%" PRIu64, r, ev.replica(), ev.view(),
+          ev.sequence());
+    if (honest(r)) {
+      std::string v = checker_.OnEvidence(r, ev);
+      if (!v.empty()) return Fail(v);
+    }
+  }
+  if (out.stable_checkpoint) {
+    node.summary.stable_checkpoint = std::max(node.summary.stable_checkpoint, *out.stable_checkpoint);
+    if (config_.prune_records) PruneRecords(node, *out.stable_checkpoint);
+  }
+}
+
+// What replica.h allows a driver to discard at a stable checkpoint: records at or
+// below it (a record is at the sequence of the vote or prepared proof it holds),
+// keeping the latest entered_view, VIEW-CHANGE and NEW-VIEW records regardless.
+void Simulation::PruneRecords(Node& node, uint64_t stable) {
+  int last_view = -1, last_vc = -1, last_nv = -1;
+  for (size_t i = 0; i < node.persisted.size(); ++i) {
+    const pb::ReplicaRecord& rec = node.persisted[i];
+    if (rec.has_entered_view()) last_view = static_cast<int>(i);
+    if (rec.has_sent() && rec.sent().has_view_change()) last_vc = static_cast<int>(i);
+    if (rec.has_sent() && rec.sent().has_new_view()) last_nv = static_cast<int>(i);
+  }
+  std::vector<pb::ReplicaRecord> kept;
+  for (size_t i = 0; i < node.persisted.size(); ++i) {
+    pb::ReplicaRecord& rec = node.persisted[i];
+    const int at = static_cast<int>(i);
+    bool keep = true;
+    if (rec.has_entered_view()) {
+      keep = at == last_view;
+    } else if (rec.has_prepared()) {
+      keep = rec.prepared().preprepare().sequence() > stable;
+    } else if (rec.has_sent()) {
+      const pb::ConsensusMessage& m = rec.sent();
+      VoteInfo v;
+      if (DescribeVote(m, &v)) {
+        keep = v.sequence > stable;
+      } else if (m.has_checkpoint()) {
+        keep = m.checkpoint().sequence() > stable;
+      } else if (m.has_view_change()) {
+        keep = at == last_vc;
+      } else if (m.has_new_view()) {
+        keep = at == last_nv;
+      }
+    }
+    if (keep) kept.push_back(std::move(rec));
+  }
+  node.persisted = std::move(kept);
+}
+
+void Simulation::SendFrom(uint32_t from, std::optional<uint32_t> to, const pb::ConsensusMessage& m) {
+  if (to) {
+    if (*to != from && *to < config_.n) network_.Send(now_, from, *to, m);
+    return;
+  }
+  for (uint32_t t = 0; t < config_.n; ++t) {
+    if (t != from) network_.Send(now_, from, t, m);
+  }
+}
+
+void Simulation::ServeFetch(uint32_t r, const consensus::FetchRequest& req) {
+  if (req.to_sequence < req.from_sequence || req.from_sequence == 0) {
+    Trace("r%u fetch request with an empty range ignored", r);
+    return;
+  }
+  // Any live honest peer that has the first block and that r can reach.
+  std::vector<uint32_t> servers;
+  for (uint32_t s = 0; s < config_.n; ++s) {
+    if (s == r || !honest(s) || !nodes_[s].replica) continue;
+    if (!network_.Connected(r, s, now_) || !network_.Connected(s, r, now_)) continue;
+    if (nodes_[s].ledger.height() >= req.from_sequence) servers.push_back(s);
+  }
+  if (servers.empty()) {
+    Trace("r%u fetch: no reachable peer has s%" PRIu64, r, req.from_sequence);
+    return;  // the replica must ask again
+  }
+  const uint32_t server = servers[misc_rng_.Uniform(0, servers.size() - 1)];
+  ServeBlocks(r, server, req.from_sequence, req.to_sequence, Envelope::Kind::kFetched);
+}
+
+void Simulation::AnnounceStatus() {
+  if (config_.status_interval_ticks == 0 || now_ < config_.status_start_tick) return;
+  for (uint32_t s = 0; s < config_.n; ++s) {
+    if (!honest(s) || !nodes_[s].replica) continue;
+    if ((now_ + s) % config_.status_interval_ticks != 0) continue;  // staggered
+    for (uint32_t t = 0; t < config_.n; ++t) {
+      if (t == s || !network_.Connected(s, t, now_) || network_.RandomDrop(now_)) continue;
+      Envelope e;
+      e.time = now_ + network_.Delay();
+      e.kind = Envelope::Kind::kStatus;
+      e.from = s;
+      e.to = t;
+      e.height = nodes_[s].ledger.height();
+      network_.Schedule(std::move(e));
+    }
+  }
+}
+
+// Node-level block sync (node/block_sync.h): a node that hears of a higher ledger
+// asks that peer for the missing blocks, one request at a time, and hands them to
+// its replica as an unsolicited Fetched event.
+void Simulation::OnStatus(const Envelope& e) {
+  Node& node = nodes_[e.to];
+  if (!node.replica || e.height <= node.ledger.height() || now_ < node.sync_busy_until) return;
+  node.sync_busy_until = now_ + 2 * static_cast<uint64_t>(config_.faults.max_delay) + 2;
+  ServeBlocks(e.to, e.from, node.ledger.height() + 1, e.height, Envelope::Kind::kSynced);
+}
+
+void Simulation::ServeBlocks(uint32_t r, uint32_t server, uint64_t from, uint64_t to,
+                             Envelope::Kind kind) {
+  const Node& s = nodes_[server];
+  if (!s.replica || s.ledger.height() < from || !network_.Connected(r, server, now_) ||
+      !network_.Connected(server, r, now_) || network_.RandomDrop(now_)) {
+    Trace("r%u block request to r%u unanswered", r, server);
+    return;
+  }
+  const uint64_t last = std::min({to, s.ledger.height(), from + config_.max_fetch_blocks - 1});
+  consensus::FetchedEvent fetched;
+  for (uint64_t h = from; h <= last; ++h) fetched.blocks.push_back(s.ledger.at(h).block);
+  const uint64_t delay = network_.Delay() + network_.Delay();  // request and reply
+  if (misc_rng_.Chance(config_.corrupt_fetch)) {
+    // A lying peer answers first.
+    consensus::FetchedEvent bad = fetched;
+    const size_t i = misc_rng_.Uniform(0, bad.blocks.size() - 1);
+    bad.blocks[i] = Tamper(bad.blocks[i]);
+    Envelope e;
+    e.time = now_ + std::max<uint64_t>(1, delay - 1);
+    e.kind = kind;
+    e.to = r;
+    e.event = std::move(bad);
+    network_.Schedule(std::move(e));
+  }
+  Envelope e;
+  e.time = now_ + delay;
+  e.kind = kind;
+  e.to = r;
+  e.event = std::move(fetched);
+  network_.Schedule(std::move(e));
+}
+
+// A block a lying peer might serve; every variant must be refused.
+pb::CertifiedBlock Simulation::Tamper(pb::CertifiedBlock b) {
+  pb::Block* block = b.mutable_block();
+  pb::CommitCertificate* cert = b.mutable_certificate();
+  switch (misc_rng_.Uniform(0, 3)) {
+    case 0:  // a transaction swapped: no longer matches the certified digest
+      block->add_txs("forged-request-" + std::to_string(misc_rng_.Next()));
+      break;
+    case 1: {  // batch and header re-digested consistently, signatures left for the old digest
+      block->add_txs("forged-request-" + std::to_string(misc_rng_.Next()));
+      pb::Batch batch;
+      batch.set_timestamp_ms(block->header().timestamp_ms());
+      for (const auto& t : block->txs()) batch.add_requests(t);
+      const std::string digest = proto::BatchDigestOf(batch);
+      block->mutable_header()->set_batch_digest(digest);
+      block->mutable_header()->set_tx_count(block->txs_size());
+      cert->set_digest(digest);
+      break;
+    }
+    case 2:  // too few signatures
+      while (cert->signatures_size() > static_cast<int>(2 * f_)) cert->mutable_signatures()->RemoveLast();
+      break;
+    default: {  // one signer repeated to look like a quorum
+      if (cert->signatures_size() == 0) break;
+      const pb::CommitSignature first = cert->signatures(0);
+      cert->clear_signatures();
+      for (uint32_t i = 0; i < 2 * f_ + 1; ++i) *cert->add_signatures() = first;
+      break;
+    }
+  }
+  return b;
+}
+
+bool Simulation::AllCommitted() const {
+  for (uint32_t r = 0; r < config_.n; ++r) {
+    if (honest(r) && nodes_[r].summary.committed_requests < requests_.size()) return false;
+  }
+  return true;
+}
+
+std::string Simulation::LivenessReport() const {
+  std::string s = "LIVENESS: not every request committed on every honest replica within " +
+                  std::to_string(config_.liveness_bound) + " ticks of GST/last submission:";
+  for (uint32_t r = 0; r < config_.n; ++r) {
+    const Node& node = nodes_[r];
+    s += " [r" + std::to_string(r) + (honest(r) ? "" : " byz") + " committed " +
+         std::to_string(node.summary.committed_requests) + "/" + std::to_string(requests_.size()) +
+         " height " + std::to_string(node.ledger.height());
+    if (node.replica) {
+      const consensus::Stats st = node.replica->stats();
+      s += " view " + std::to_string(st.view) + (st.in_view_change ? " (changing)" : "") +
+           " pending " + std::to_string(st.pending_requests) + " stable " +
+           std::to_string(st.stable_checkpoint);
+    } else {
+      s += " down";
+    }
+    s += "]";
+  }
+  for (const auto& req : requests_) {
+    for (uint32_t r = 0; r < config_.n; ++r) {
+      if (honest(r) && !checker_.Delivered(r, req.id)) {
+        return s + "; e.g. request " + ShortHex(req.id) + " (submitted t=" +
+               std::to_string(req.submit_at) + ") missing on r" + std::to_string(r);
+      }
+    }
+  }
+  return s;
+}
+
+void Simulation::RecordGst() {
+  for (Node& node : nodes_) {
+    node.summary.height_at_gst = node.ledger.height();
+    node.summary.stable_at_gst = node.replica ? node.replica->stats().stable_checkpoint : 0;
+  }
+}
+
+void Simulation::Fail(const std::string& what) {
+  if (failed_) return;
+  failed_ = true;
+  result_.ok = false;
+  result_.violation = what;
+  result_.tick = now_;
+  Trace("VIOLATION: %s", what.c_str());
+}
+
+RunResult Simulation::Run() {
+  uint64_t live_since = 0;
+  bool live = false;
+  std::vector<uint32_t> order(config_.n);
+  for (uint32_t r = 0; r < config_.n; ++r) order[r] = r;
+  for (now_ = 0; !failed_; ++now_) {
+    ApplyCrashPlans();
+    SubmitRequests();
+    AnnounceStatus();
+    for (uint32_t r = 0; r < config_.n; ++r) {
+      if (nodes_[r].byzantine && nodes_[r].replica) {
+        ByzantineContext ctx = ContextFor(r);
+        nodes_[r].byzantine->OnTick(ctx);
+      }
+    }
+    Envelope e;
+    while (!failed_ && network_.PopDue(now_, &e)) Deliver(std::move(e));
+    misc_rng_.Shuffle(order);
+    for (uint32_t r : order) {
+      if (failed_ || !nodes_[r].replica) continue;
+      Step(r, consensus::TickEvent{now_ms()}, Envelope::Kind::kMessage);
+    }
+    if (failed_) break;
+    if (now_ == config_.gst) RecordGst();
+    if (!live && now_ >= config_.gst && AllCommitted()) {
+      live = true;
+      live_since = now_;
+    }
+    if (live && now_ >= live_since + config_.settle_ticks) break;
+    if (config_.check_liveness && !live && now_ >= liveness_deadline_) {
+      Fail(LivenessReport());
+      break;
+    }
+    if (!config_.check_liveness && now_ >= config_.max_ticks) break;
+  }
+  if (!failed_) result_.tick = now_;
+  for (uint32_t r = 0; r < config_.n; ++r) {
+    Node& node = nodes_[r];
+    node.summary.height = node.ledger.height();
+    if (node.replica) {
+      const consensus::Stats st = node.replica->stats();
+      node.summary.view = st.view;
+      node.summary.view_changes = st.view_changes;
+      node.summary.stable_checkpoint = std::max(node.summary.stable_checkpoint, st.stable_checkpoint);
+    }
+    node.summary.equivocated = node.byzantine && node.byzantine->equivocated();
+    if (honest(r) == false) result_.evidence_against[r] = checker_.evidence_against(r);
+    result_.signatures += node.signer->signatures();
+    result_.verifications += config_.verify_cache ? 0 : node.verifier->verifications();
+    result_.replicas.push_back(node.summary);
+  }
+  if (config_.verify_cache) result_.verifications = cache_.verifications();
+  result_.messages_sent = network_.counters().sent;
+  for (uint32_t r = 0; r < config_.n; ++r) {
+    if (honest(r)) {
+      result_.committed_requests =
+          std::max(result_.committed_requests, nodes_[r].summary.committed_requests);
+    }
+  }
+  return result_;
+}
+
+}  // namespace
+
+const char* ToString(ByzantineKind kind) {
+  switch (kind) {
+    case ByzantineKind::kEquivocatingPrimary: return "equivocating-primary";
+    case ByzantineKind::kColludingEquivocator: return "colluding-equivocator";
+    case ByzantineKind::kWrongDigestVoter: return "wrong-digest-voter";
+    case ByzantineKind::kReplayer: return "replayer";
+    case ByzantineKind::kSilent: return "silent";
+    case ByzantineKind::kWithholdingPrimary: return "withholding-primary";
+  }
+  return "?";
+}
+
+RunResult RunSimulation(const ScenarioConfig& config) {
+  Simulation sim(config);
+  return sim.Run();
+}
+
+}  // namespace cc::sim
