@@ -55,11 +55,12 @@ class FrameSink {
   std::vector<std::pair<PeerIndex, std::string>> frames_;
 };
 
-// One transport and what it received.
+// One transport and what it received. The sink is declared first so the transport,
+// whose handler writes into it, is destroyed (stopped) before it.
 struct TestNode {
   crypto::KeyPair key = crypto::KeyPair::Generate();
-  std::unique_ptr<Transport> transport;
   std::shared_ptr<FrameSink> sink = std::make_shared<FrameSink>();
+  std::unique_ptr<Transport> transport;
   uint16_t port = 0;
 };
 
