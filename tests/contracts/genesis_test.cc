@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "common/hex.h"
 #include "contracts/queries.h"
 #include "contracts/state_root.h"
@@ -67,6 +70,26 @@ TEST(Genesis, ParsesTheDocumentedExample) {
   ASSERT_EQ(g->validators.size(), 2u);
   EXPECT_EQ(g->validators[1].operator_id, "lender-b");
   EXPECT_EQ(g->member_quotas.at("lender-b"), 500u);
+}
+
+TEST(Genesis, TheExampleInDocsGenesisMdParses) {
+  std::ifstream in(std::string(CC_SOURCE_DIR) + "/docs/genesis.md");
+  ASSERT_TRUE(in.good());
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t begin = doc.find("```json\n");
+  ASSERT_NE(begin, std::string::npos);
+  const size_t end = doc.find("```", begin + 8);
+  std::string json = doc.substr(begin + 8, end - begin - 8);
+  // The document writes keys as "<64 hex>"; put real, distinct ones in.
+  int n = 0;
+  for (size_t at; (at = json.find("<64 hex>")) != std::string::npos;) {
+    json.replace(at, 8, KeyHex(("doc" + std::to_string(n++)).c_str()));
+  }
+  EXPECT_EQ(n, 5);
+  Result<Genesis> g = ParseGenesis(json);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->members.size(), 3u);
+  EXPECT_EQ(g->validators.size(), 2u);
 }
 
 TEST(Genesis, ParametersDefaultWhenOmitted) {
