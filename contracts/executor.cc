@@ -102,14 +102,22 @@ uint64_t ExpiryOf(std::string_view expiry_key) {
 }  // namespace
 
 void PruneNonces(Overlay& state, uint64_t block_time_ms) {
-  for (const auto& [expiry_key, nonce_key] : state.Scan(keys::kNonceExpiryPrefix, kNoncePrunePerBlock)) {
-    const uint64_t not_after = ExpiryOf(expiry_key);
-    if (not_after >= block_time_ms) break;  // in expiry order: the rest are live
-    // The nonce may have been used again since with a later window; then only the
-    // stale index entry goes.
-    const std::optional<NonceRecord> rec = Load<NonceRecord>(state, nonce_key);
-    if (rec && rec->not_after_ms == not_after) state.Delete(nonce_key);
-    state.Delete(expiry_key);
+  // Small pages, so a block with nothing to prune reads a few entries, not hundreds.
+  constexpr size_t kPage = 32;
+  size_t pruned = 0;
+  while (pruned < kNoncePrunePerBlock) {
+    const StateEntries page = state.Scan(keys::kNonceExpiryPrefix, kPage);
+    for (const auto& [expiry_key, nonce_key] : page) {
+      const uint64_t not_after = ExpiryOf(expiry_key);
+      if (not_after >= block_time_ms) return;  // in expiry order: the rest are live
+      // The nonce may have been used again since with a later window; then only the
+      // stale index entry goes.
+      const std::optional<NonceRecord> rec = Load<NonceRecord>(state, nonce_key);
+      if (rec && rec->not_after_ms == not_after) state.Delete(nonce_key);
+      state.Delete(expiry_key);
+      ++pruned;
+    }
+    if (page.size() < kPage) return;
   }
 }
 

@@ -143,6 +143,22 @@ TEST(Executor, NonceIsFreeAgainOnceItsWindowEndedAndIsPruned) {
   EXPECT_EQ(c.RunOne(c.Sign(body)).code, "ok");
 }
 
+TEST(Executor, PruningDrainsManyExpiredNoncesInPages) {
+  TestChain c;
+  std::vector<std::string> txs;
+  for (int i = 0; i < 70; ++i) txs.push_back(c.Query("bank-a", TestChain::Subject("alice")));
+  ASSERT_EQ(c.Run(txs).accepted, 70u);
+  c.Run({});  // nothing has expired yet
+  EXPECT_EQ(c.state().Scan(keys::kNonceExpiryPrefix, 1000).size(), 70u);
+  c.AdvanceDays(1);
+  const std::string fresh = c.Query("bank-b", TestChain::Subject("alice"));
+  ASSERT_EQ(c.RunOne(fresh).code, "ok");
+  // All 70 expired records went in one block; the fresh tx's record stays.
+  EXPECT_EQ(c.state().Scan(keys::kNonceExpiryPrefix, 1000).size(), 1u);
+  EXPECT_EQ(c.state().Scan("n/bank-a/", 1000).size(), 0u);
+  EXPECT_EQ(c.state().Scan("n/bank-b/", 1000).size(), 1u);
+}
+
 TEST(Executor, EmptyPayloadIsRejected) {
   TestChain c;
   EXPECT_EQ(c.RunOne(c.Sign(c.Body("bank-a"))).code, "empty_payload");
