@@ -161,6 +161,7 @@ class Replica::Impl {
   std::optional<uint64_t> view_change_deadline_;
   uint64_t last_retransmit_tick_ = 0;
   std::map<uint32_t, uint64_t> last_peer_reply_tick_;  // rate limit of NEW-VIEW / checkpoint replies
+  std::map<uint32_t, uint64_t> last_slotless_reply_tick_;  // rate limit of BatchReply without a slot
 
   // State transfer.
   uint64_t fetch_target_ = 0;       // fetch up to here while last_committed_ is below

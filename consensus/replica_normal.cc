@@ -11,6 +11,9 @@ namespace cc::consensus {
 namespace {
 
 constexpr size_t kDigestSize = 32;
+// Catch-up replies per (sequence, peer) until the slot is collected; beyond this a
+// peer that is still missing the sequence gets it by state transfer.
+constexpr uint32_t kMaxCatchUpReplies = 4;
 
 // The pre-prepare as a vote: everything but the batch body.
 pb::ConsensusMessage AsVote(const pb::PrePrepare& pp) {
@@ -402,6 +405,8 @@ void Replica::Impl::ReplyCatchUp(uint32_t to, uint64_t sequence) {
   if (slot == nullptr || slot->view != view_ || in_view_change_) return;
   auto last = slot->last_reply_tick.find(to);
   if (last != slot->last_reply_tick.end() && tick_ < last->second + RetransmitTicks()) return;
+  if (slot->replies[to] >= kMaxCatchUpReplies) return;
+  ++slot->replies[to];
   slot->last_reply_tick[to] = tick_;
   if (const auto* pp = FindSigned(Kind::kPrePrepare, view_, sequence)) {
     if (const pb::Batch* body = bodies_.Get(pp->preprepare().digest())) {
@@ -437,8 +442,15 @@ void Replica::Impl::OnBatchFetch(uint32_t from, const pb::BatchFetch& m) {
     digest = !slot->committed_digest.empty() ? slot->committed_digest : slot->digest();
   }
   if (slot != nullptr) {
-    auto last = slot->last_reply_tick.find(from);
-    if (last != slot->last_reply_tick.end() && tick_ < last->second + RetransmitTicks()) return;
+    auto last = slot->last_body_reply_tick.find(from);
+    if (last != slot->last_body_reply_tick.end() && tick_ < last->second + RetransmitTicks()) return;
+    slot->last_body_reply_tick[from] = tick_;
+  } else {
+    // No slot (we are between views, or the sequence is below our window): at most
+    // one such answer per peer and tick.
+    auto [it, first] = last_slotless_reply_tick_.try_emplace(from, tick_);
+    if (!first && it->second == tick_) return;
+    it->second = tick_;
   }
   if (!digest.empty()) {
     if (const pb::Batch* body = bodies_.Get(digest)) {

@@ -43,7 +43,12 @@ void Replica::Impl::OnCheckpoint(uint32_t from, const pb::Checkpoint& cp) {
     Drop();
     return;
   }
-  if (cp.sequence() <= stable_.sequence || checkpoints_.Has(from, cp.sequence())) return;
+  if (cp.sequence() <= stable_.sequence) {
+    // Strictly below: the sender is behind; show it our stable checkpoint.
+    if (cp.sequence() < stable_.sequence) ReplyCatchUp(from, cp.sequence());
+    return;
+  }
+  if (checkpoints_.Has(from, cp.sequence())) return;
   if (!auth_.Verify(cp)) {
     Drop();
     return;
