@@ -131,21 +131,27 @@ void Connection::ReadHeader() {
           if (!status.ok()) return self->FailStatus(status);
         }
         self->body_.resize(length);
+        self->body_read_ = 0;
         self->ReadBody();
       });
 }
 
 void Connection::ReadBody() {
-  asio::async_read(socket_, asio::buffer(body_),
-                   [self = shared_from_this()](const error_code& ec, size_t) {
-                     if (self->closed()) return;
-                     if (ec) return self->Fail(ec);
-                     self->last_recv_ = Clock::now();
-                     Result<Record> record = self->opener_->Open(self->header_.data(), self->body_);
-                     Release(self->body_);
-                     if (!record.ok()) return self->FailStatus(record.status());
-                     self->OnRecord(std::move(record).value());
-                   });
+  // Read piecewise so that progress on one large record counts as activity for the
+  // idle timeout (the sender cannot interleave pings inside a record).
+  socket_.async_read_some(
+      asio::buffer(body_.data() + body_read_, body_.size() - body_read_),
+      [self = shared_from_this()](const error_code& ec, size_t n) {
+        if (self->closed()) return;
+        if (ec) return self->Fail(ec);
+        self->last_recv_ = Clock::now();
+        self->body_read_ += n;
+        if (self->body_read_ < self->body_.size()) return self->ReadBody();
+        Result<Record> record = self->opener_->Open(self->header_.data(), self->body_);
+        Release(self->body_);
+        if (!record.ok()) return self->FailStatus(record.status());
+        self->OnRecord(std::move(record).value());
+      });
 }
 
 void Connection::OnRecord(Record record) {

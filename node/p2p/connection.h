@@ -117,6 +117,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::array<char, kHelloSize> hello_buf_{};
   std::array<unsigned char, kRecordHeaderSize> header_{};
   std::string body_;
+  size_t body_read_ = 0;
 
   std::string pending_;  // bytes waiting for the current write to finish
   std::string writing_buf_;

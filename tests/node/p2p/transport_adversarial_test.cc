@@ -211,6 +211,28 @@ TEST(P2pTransportAdversarial, SilentAuthenticatedPeerIsPingedThenDropped) {
   ASSERT_TRUE(WaitUntil([&] { return s.KnownDisconnects(DisconnectReason::kIdleTimeout) == 1; }));
 }
 
+TEST(P2pTransportAdversarial, NewLinkFromAPeerReplacesItsHalfOpenOne) {
+  // The peer's old connection is still open (as after a crash whose FIN never came);
+  // its new connection must take over rather than be refused as a duplicate.
+  Server s;
+  auto old_session =
+      RawSession::Dial(RawSocket::Connect(s.port()), s.known, kChainId, s.key.public_key());
+  ASSERT_TRUE(old_session.ok()) << old_session.status().ToString();
+  auto new_session =
+      RawSession::Dial(RawSocket::Connect(s.port()), s.known, kChainId, s.key.public_key());
+  ASSERT_TRUE(new_session.ok()) << new_session.status().ToString();
+  EXPECT_TRUE((*old_session)->socket().WaitClosed());
+  ASSERT_TRUE(WaitUntil([&] { return s.KnownDisconnects(DisconnectReason::kReplaced) == 1; }));
+  ASSERT_TRUE(s.transport->Send(0, "to the new link").ok());
+  std::optional<Record> r;
+  do {
+    r = (*new_session)->ReadRecord();
+  } while (r && r->type == RecordType::kPing);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->body, "to the new link");
+  EXPECT_EQ(s.transport->GetPeerStats(0).connects, 2u);
+}
+
 TEST(P2pTransportAdversarial, TamperedCiphertextInFlightDisconnects) {
   TestNode a;
   TestNode b;
