@@ -177,6 +177,10 @@ Status HttpClient::Fill() {
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return Status::Error("io", "timed out waiting for the server");
+    if (errno == ECONNRESET) {
+      eof_ = true;
+      return Status::Error("io", "connection reset by the server");
+    }
     return Status::Error("io", "recv: " + std::string(std::strerror(errno)));
   }
 }
