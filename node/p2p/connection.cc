@@ -1,10 +1,9 @@
 #include "node/p2p/connection.h"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-
-#include <algorithm>
 #include <string_view>
 
 namespace cc::p2p {
@@ -58,16 +57,14 @@ void Connection::StartDial(const std::string& host, uint16_t port) {
     return;
   }
   resolver_.async_resolve(
-      host, std::to_string(port),
-      [self](const error_code& e, const tcp::resolver::results_type& results) {
+      host, std::to_string(port), [self](const error_code& e, const tcp::resolver::results_type& results) {
         if (self->closed()) return;
         if (e) return self->Close(DisconnectReason::kConnectFailed);
-        asio::async_connect(self->socket_, results,
-                            [self](const error_code& e2, const tcp::endpoint&) {
-                              if (self->closed()) return;
-                              if (e2) return self->Close(DisconnectReason::kConnectFailed);
-                              self->OnConnected();
-                            });
+        asio::async_connect(self->socket_, results, [self](const error_code& e2, const tcp::endpoint&) {
+          if (self->closed()) return;
+          if (e2) return self->Close(DisconnectReason::kConnectFailed);
+          self->OnConnected();
+        });
       });
 }
 
@@ -99,8 +96,7 @@ void Connection::ReadHello() {
 }
 
 void Connection::OnHello() {
-  const Status status =
-      handshake_.ReadPeerHello(std::string_view(hello_buf_.data(), hello_buf_.size()));
+  const Status status = handshake_.ReadPeerHello(std::string_view(hello_buf_.data(), hello_buf_.size()));
   if (!status.ok()) return FailStatus(status);
   sealer_.emplace(handshake_.tx_key());
   opener_.emplace(handshake_.rx_key());
@@ -116,42 +112,40 @@ void Connection::OnHello() {
 }
 
 void Connection::ReadHeader() {
-  asio::async_read(
-      socket_, asio::buffer(header_), [self = shared_from_this()](const error_code& ec, size_t) {
-        if (self->closed()) return;
-        if (ec) return self->Fail(ec);
-        const uint32_t length = DecodeRecordLength(self->header_.data());
-        if (self->state_ == State::kAuth) {
-          // Before authentication only the fixed-size auth record is acceptable, so
-          // an unauthenticated peer can make us allocate at most that much.
-          if (length > kAuthRecordLength) return self->Close(DisconnectReason::kFrameTooLarge);
-          if (length != kAuthRecordLength) return self->Close(DisconnectReason::kBadHandshake);
-        } else {
-          const Status status = CheckRecordLength(length, self->context_.options.max_frame_size);
-          if (!status.ok()) return self->FailStatus(status);
-        }
-        self->body_.resize(length);
-        self->body_read_ = 0;
-        self->ReadBody();
-      });
+  asio::async_read(socket_, asio::buffer(header_), [self = shared_from_this()](const error_code& ec, size_t) {
+    if (self->closed()) return;
+    if (ec) return self->Fail(ec);
+    const uint32_t length = DecodeRecordLength(self->header_.data());
+    if (self->state_ == State::kAuth) {
+      // Before authentication only the fixed-size auth record is acceptable, so
+      // an unauthenticated peer can make us allocate at most that much.
+      if (length > kAuthRecordLength) return self->Close(DisconnectReason::kFrameTooLarge);
+      if (length != kAuthRecordLength) return self->Close(DisconnectReason::kBadHandshake);
+    } else {
+      const Status status = CheckRecordLength(length, self->context_.options.max_frame_size);
+      if (!status.ok()) return self->FailStatus(status);
+    }
+    self->body_.resize(length);
+    self->body_read_ = 0;
+    self->ReadBody();
+  });
 }
 
 void Connection::ReadBody() {
   // Read piecewise so that progress on one large record counts as activity for the
   // idle timeout (the sender cannot interleave pings inside a record).
-  socket_.async_read_some(
-      asio::buffer(body_.data() + body_read_, body_.size() - body_read_),
-      [self = shared_from_this()](const error_code& ec, size_t n) {
-        if (self->closed()) return;
-        if (ec) return self->Fail(ec);
-        self->last_recv_ = Clock::now();
-        self->body_read_ += n;
-        if (self->body_read_ < self->body_.size()) return self->ReadBody();
-        Result<Record> record = self->opener_->Open(self->header_.data(), self->body_);
-        Release(self->body_);
-        if (!record.ok()) return self->FailStatus(record.status());
-        self->OnRecord(std::move(record).value());
-      });
+  socket_.async_read_some(asio::buffer(body_.data() + body_read_, body_.size() - body_read_),
+                          [self = shared_from_this()](const error_code& ec, size_t n) {
+                            if (self->closed()) return;
+                            if (ec) return self->Fail(ec);
+                            self->last_recv_ = Clock::now();
+                            self->body_read_ += n;
+                            if (self->body_read_ < self->body_.size()) return self->ReadBody();
+                            Result<Record> record = self->opener_->Open(self->header_.data(), self->body_);
+                            Release(self->body_);
+                            if (!record.ok()) return self->FailStatus(record.status());
+                            self->OnRecord(std::move(record).value());
+                          });
 }
 
 void Connection::OnRecord(Record record) {
@@ -224,8 +218,7 @@ void Connection::Pump() {
                       if (ec) return self->Fail(ec);
                       self->last_send_ = Clock::now();
                       if (self->inflight_frames_ > 0) {
-                        self->host_.OnSent(*self->peer_, self->inflight_frames_,
-                                           self->inflight_bytes_);
+                        self->host_.OnSent(*self->peer_, self->inflight_frames_, self->inflight_bytes_);
                         self->inflight_frames_ = 0;
                         self->inflight_bytes_ = 0;
                       }
@@ -263,16 +256,14 @@ void Connection::ArmKeepalive() {
 }
 
 void Connection::Fail(const error_code& ec) {
-  if (ec == asio::error::eof || ec == asio::error::connection_reset ||
-      ec == asio::error::broken_pipe || ec == asio::error::connection_aborted) {
+  if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+      ec == asio::error::connection_aborted) {
     return Close(DisconnectReason::kClosedByPeer);
   }
   Close(DisconnectReason::kIoError);
 }
 
-void Connection::FailStatus(const Status& status) {
-  Close(DisconnectReasonFromCode(status.code()));
-}
+void Connection::FailStatus(const Status& status) { Close(DisconnectReasonFromCode(status.code())); }
 
 void Connection::Close(DisconnectReason reason) {
   if (closed()) return;

@@ -14,14 +14,12 @@ static_assert(crypto_kx_SECRETKEYBYTES == kEphemeralKeySize);
 static_assert(crypto_kx_SESSIONKEYBYTES == kSessionKeySize);
 
 namespace {
-const unsigned char* U(std::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
+const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 unsigned char* U(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
 }  // namespace
 
-Handshake::Handshake(Role role, const crypto::KeyPair& self, std::string chain_id,
-                     std::string boot_id, std::string expected_peer)
+Handshake::Handshake(Role role, const crypto::KeyPair& self, std::string chain_id, std::string boot_id,
+                     std::string expected_peer)
     : role_(role),
       self_(self),
       chain_id_(std::move(chain_id)),
@@ -108,8 +106,8 @@ Status Handshake::ReadPeerAuth(std::string_view body) {
     return Status::Error("bad_handshake", "auth record out of order");
   }
   if (body.size() != kAuthBodySize) {
-    return Status::Error("bad_handshake", "auth record of " + std::to_string(body.size()) +
-                                              " bytes, want " + std::to_string(kAuthBodySize));
+    return Status::Error("bad_handshake", "auth record of " + std::to_string(body.size()) + " bytes, want " +
+                                              std::to_string(kAuthBodySize));
   }
   const std::string identity(body.substr(0, crypto::kPublicKeySize));
   const std::string boot_id(body.substr(crypto::kPublicKeySize, kBootIdSize));

@@ -4,18 +4,14 @@ namespace cc::p2p {
 
 namespace {
 constexpr std::array<std::string_view, kDisconnectReasonCount> kNames = {
-    "closed_by_peer", "io_error",       "connect_failed", "handshake_timeout",
-    "bad_hello",      "bad_handshake",  "bad_signature",  "unknown_peer",
-    "wrong_identity", "frame_too_large", "bad_frame",     "decrypt_failed",
-    "idle_timeout",   "duplicate",      "replaced",       "too_many_pending",
-    "shutdown",
+    "closed_by_peer", "io_error",     "connect_failed", "handshake_timeout", "bad_hello", "bad_handshake",
+    "bad_signature",  "unknown_peer", "wrong_identity", "frame_too_large",   "bad_frame", "decrypt_failed",
+    "idle_timeout",   "duplicate",    "replaced",       "too_many_pending",  "shutdown",
 };
 static_assert(static_cast<size_t>(DisconnectReason::kShutdown) + 1 == kDisconnectReasonCount);
 }  // namespace
 
-std::string_view DisconnectReasonName(DisconnectReason reason) {
-  return kNames[static_cast<size_t>(reason)];
-}
+std::string_view DisconnectReasonName(DisconnectReason reason) { return kNames[static_cast<size_t>(reason)]; }
 
 DisconnectReason DisconnectReasonFromCode(std::string_view code) {
   for (size_t i = 0; i < kNames.size(); ++i) {

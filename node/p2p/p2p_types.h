@@ -96,8 +96,8 @@ struct PeerStats {
   LinkDirection direction = LinkDirection::kNone;
   bool dialing = false;  // an outbound connect or handshake is in progress
   uint64_t frames_in = 0;
-  uint64_t frames_out = 0;   // frames fully written to the socket
-  uint64_t bytes_in = 0;     // frame payload bytes (plaintext, without overhead)
+  uint64_t frames_out = 0;  // frames fully written to the socket
+  uint64_t bytes_in = 0;    // frame payload bytes (plaintext, without overhead)
   uint64_t bytes_out = 0;
   uint64_t dropped_frames = 0;  // refused by Send because the queue was full
   uint64_t dropped_bytes = 0;

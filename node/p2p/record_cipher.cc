@@ -32,8 +32,7 @@ void EncodeLength(uint32_t length, unsigned char out[kRecordHeaderSize]) {
 }
 
 bool KnownType(uint8_t type) {
-  return type == static_cast<uint8_t>(RecordType::kAuth) ||
-         type == static_cast<uint8_t>(RecordType::kData) ||
+  return type == static_cast<uint8_t>(RecordType::kAuth) || type == static_cast<uint8_t>(RecordType::kData) ||
          type == static_cast<uint8_t>(RecordType::kPing);
 }
 
@@ -51,8 +50,8 @@ uint32_t DecodeRecordLength(const unsigned char header[kRecordHeaderSize]) {
 
 Status CheckRecordLength(uint32_t length, size_t max_body) {
   if (length < kRecordOverhead) {
-    return Status::Error("bad_frame", "record of " + std::to_string(length) +
-                                          " bytes is shorter than its overhead");
+    return Status::Error("bad_frame",
+                         "record of " + std::to_string(length) + " bytes is shorter than its overhead");
   }
   if (length - kRecordOverhead > max_body) {
     return Status::Error("frame_too_large", "record of " + std::to_string(length) +
@@ -84,9 +83,8 @@ void RecordSealer::Seal(RecordType type, std::string_view body, std::string& out
   if (!body.empty()) std::memcpy(cipher + 1, body.data(), body.size());
   const Nonce nonce = MakeNonce(counter_++);
   unsigned long long written = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(cipher, &written, cipher, plain_size, header,
-                                             kRecordHeaderSize, nullptr, nonce.data(),
-                                             key_.data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(cipher, &written, cipher, plain_size, header, kRecordHeaderSize,
+                                             nullptr, nonce.data(), key_.data());
   if (written != cipher_size) std::abort();
 }
 

@@ -41,14 +41,12 @@ Status ValidateConfig(const crypto::KeyPair& self, const std::vector<PeerConfig>
                       const TransportOptions& o) {
   auto invalid = [](std::string message) { return Status::Error("invalid_config", message); };
   if (o.chain_id.empty()) return invalid("chain_id is empty");
-  if (o.max_frame_size == 0 ||
-      o.max_frame_size > std::numeric_limits<uint32_t>::max() - kRecordOverhead) {
+  if (o.max_frame_size == 0 || o.max_frame_size > std::numeric_limits<uint32_t>::max() - kRecordOverhead) {
     return invalid("max_frame_size must be in [1, 2^32 - 18]");
   }
   if (o.max_queue_frames == 0 || o.max_queue_bytes == 0) return invalid("send queue bounds are 0");
   if (o.max_pending_handshakes == 0) return invalid("max_pending_handshakes is 0");
-  if (o.handshake_timeout.count() <= 0 || o.keepalive_interval.count() <= 0 ||
-      o.idle_timeout.count() <= 0) {
+  if (o.handshake_timeout.count() <= 0 || o.keepalive_interval.count() <= 0 || o.idle_timeout.count() <= 0) {
     return invalid("timeouts must be positive");
   }
   if (o.backoff_initial.count() <= 0 || o.backoff_max < o.backoff_initial) {
@@ -111,8 +109,8 @@ class Transport::Impl final : public LinkHost {
       if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
       if (ec) {
         acceptor_.reset();
-        return Status::Error("bind_failed", o.listen_host + ":" + std::to_string(o.listen_port) +
-                                                ": " + ec.message());
+        return Status::Error("bind_failed",
+                             o.listen_host + ":" + std::to_string(o.listen_port) + ": " + ec.message());
       }
       listen_port_ = acceptor_->local_endpoint(ec).port();
     }
@@ -226,9 +224,8 @@ class Transport::Impl final : public LinkHost {
           s.link = link;
           came_up = true;
         } else {
-          const LinkChoice choice =
-              ChooseLink({s.link->peer_boot_id(), s.link->dialer_identity()},
-                         {link->peer_boot_id(), link->dialer_identity()});
+          const LinkChoice choice = ChooseLink({s.link->peer_boot_id(), s.link->dialer_identity()},
+                                               {link->peer_boot_id(), link->dialer_identity()});
           reason = choice.loser_reason;
           if (choice.keep_incoming) {
             loser = s.link;
@@ -301,8 +298,7 @@ class Transport::Impl final : public LinkHost {
  private:
   struct Slot {
     Slot(asio::io_context& io, const TransportOptions& o, uint64_t seed)
-        : redial(std::make_unique<asio::steady_timer>(io)),
-          backoff(o.backoff_initial, o.backoff_max, seed) {}
+        : redial(std::make_unique<asio::steady_timer>(io)), backoff(o.backoff_initial, o.backoff_max, seed) {}
     std::deque<FramePtr> queue;
     size_t queue_bytes = 0;
     std::shared_ptr<Connection> link;     // authenticated, carrying frames
@@ -382,8 +378,8 @@ class Transport::Impl final : public LinkHost {
         if (pending_inbound_.size() >= context_.options.max_pending_handshakes) {
           ++refused_[static_cast<size_t>(DisconnectReason::kTooManyPending)];
         } else {
-          conn = std::make_shared<Connection>(*this, context_, std::move(socket),
-                                              Role::kAcceptor, std::nullopt, std::string());
+          conn = std::make_shared<Connection>(*this, context_, std::move(socket), Role::kAcceptor,
+                                              std::nullopt, std::string());
           pending_inbound_.insert(conn);
         }
       }
@@ -446,8 +442,7 @@ class Transport::Impl final : public LinkHost {
   DisconnectCounters refused_{};
 };
 
-Result<std::unique_ptr<Transport>> Transport::Create(crypto::KeyPair self,
-                                                     std::vector<PeerConfig> peers,
+Result<std::unique_ptr<Transport>> Transport::Create(crypto::KeyPair self, std::vector<PeerConfig> peers,
                                                      TransportOptions options) {
   crypto::InitCrypto();
   CC_RETURN_IF_ERROR(ValidateConfig(self, peers, options));
@@ -469,8 +464,8 @@ Status Transport::Send(PeerIndex peer, std::string frame) {
     return Status::Error("unknown_peer", "no peer with index " + std::to_string(peer));
   }
   if (frame.size() > impl_->options().max_frame_size) {
-    return Status::Error("frame_too_large", "frame of " + std::to_string(frame.size()) +
-                                                " bytes exceeds max_frame_size");
+    return Status::Error("frame_too_large",
+                         "frame of " + std::to_string(frame.size()) + " bytes exceeds max_frame_size");
   }
   return impl_->Enqueue(peer, std::make_shared<const std::string>(std::move(frame)));
 }

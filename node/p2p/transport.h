@@ -49,8 +49,7 @@ class Transport {
 
   // Validates the configuration (code "invalid_config": a key not 32 bytes, a
   // duplicate peer, ourselves in the list, an empty chain id, nonsensical limits).
-  static Result<std::unique_ptr<Transport>> Create(crypto::KeyPair self,
-                                                   std::vector<PeerConfig> peers,
+  static Result<std::unique_ptr<Transport>> Create(crypto::KeyPair self, std::vector<PeerConfig> peers,
                                                    TransportOptions options);
   ~Transport();  // Stop()s if running
   Transport(const Transport&) = delete;

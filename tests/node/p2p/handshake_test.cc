@@ -166,8 +166,7 @@ TEST(P2pHandshake, BadHellosAreRefused) {
   EXPECT_EQ(p.dialer.ReadPeerHello(p.dialer.hello()).code(), "bad_hello");
   // A small-order point (all zeros) gives no shared secret; crypto_kx refuses it.
   Pair q;
-  EXPECT_EQ(q.acceptor.ReadPeerHello(std::string(kHelloMagic) + std::string(32, '\0')).code(),
-            "bad_hello");
+  EXPECT_EQ(q.acceptor.ReadPeerHello(std::string(kHelloMagic) + std::string(32, '\0')).code(), "bad_hello");
 }
 
 TEST(P2pHandshake, AuthOutOfOrderOrWrongSizeIsBadHandshake) {

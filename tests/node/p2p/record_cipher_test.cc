@@ -13,9 +13,7 @@ const std::string kKey(kSessionKeySize, '\x07');
 const unsigned char* Header(const std::string& wire) {
   return reinterpret_cast<const unsigned char*>(wire.data());
 }
-std::string_view Cipher(const std::string& wire) {
-  return std::string_view(wire).substr(kRecordHeaderSize);
-}
+std::string_view Cipher(const std::string& wire) { return std::string_view(wire).substr(kRecordHeaderSize); }
 
 TEST(P2pRecordCipher, RoundTripsBodiesOfManySizes) {
   RecordSealer seal(kKey);
@@ -51,8 +49,7 @@ TEST(P2pRecordCipher, WireFormatIsPinned) {
   const unsigned char header[4] = {0, 0, 0, 4 + 16};
   unsigned char expected[4 + 16];
   unsigned long long n = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(expected, &n, plain, sizeof(plain), header, 4,
-                                             nullptr, nonce,
+  crypto_aead_xchacha20poly1305_ietf_encrypt(expected, &n, plain, sizeof(plain), header, 4, nullptr, nonce,
                                              reinterpret_cast<const unsigned char*>(kKey.data()));
   ASSERT_EQ(second.size(), 4 + sizeof(expected));
   EXPECT_EQ(second.substr(0, 4), std::string(reinterpret_cast<const char*>(header), 4));

@@ -248,8 +248,7 @@ namespace {
 Status Closed() { return Status::Error("closed", "the node closed the connection"); }
 
 // Reads one record with a fresh view of the header.
-Result<Record> ReadOneRecord(RawSocket& socket, RecordOpener& opener,
-                             std::chrono::milliseconds timeout) {
+Result<Record> ReadOneRecord(RawSocket& socket, RecordOpener& opener, std::chrono::milliseconds timeout) {
   auto header = socket.ReadExact(kRecordHeaderSize, timeout);
   if (!header) return Closed();
   const auto* h = reinterpret_cast<const unsigned char*>(header->data());

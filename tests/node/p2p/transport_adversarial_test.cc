@@ -24,9 +24,7 @@ struct Server {
   }
   uint16_t port() const { return transport->listen_port(); }
   uint64_t Refused(DisconnectReason r) const { return transport->GetStats().Refused(r); }
-  uint64_t KnownDisconnects(DisconnectReason r) const {
-    return transport->GetPeerStats(0).Disconnects(r);
-  }
+  uint64_t KnownDisconnects(DisconnectReason r) const { return transport->GetPeerStats(0).Disconnects(r); }
 
   TransportOptions options;
   crypto::KeyPair key = crypto::KeyPair::Generate();
@@ -54,8 +52,8 @@ void ExpectServesKnownPeer(Server& s) {
 }
 
 std::string Header(uint32_t length) {
-  return {static_cast<char>(length >> 24), static_cast<char>(length >> 16),
-          static_cast<char>(length >> 8), static_cast<char>(length)};
+  return {static_cast<char>(length >> 24), static_cast<char>(length >> 16), static_cast<char>(length >> 8),
+          static_cast<char>(length)};
 }
 
 // Sends a valid hello and reads the node's, so the next bytes are a record.
@@ -84,8 +82,8 @@ TEST(P2pTransportAdversarial, TransportWithUnknownKeyIsRefusedAndKnownPeersStill
   EXPECT_FALSE(stranger.transport->IsConnected(0));
   EXPECT_EQ(stranger.transport->GetPeerStats(0).connects, 0u);
 
-  member.transport = StartTransport(member.key, {{server.key.public_key(), "127.0.0.1", port}},
-                                    TestOptions(), *member.sink);
+  member.transport =
+      StartTransport(member.key, {{server.key.public_key(), "127.0.0.1", port}}, TestOptions(), *member.sink);
   ASSERT_TRUE(WaitUntil([&] { return server.transport->IsConnected(0); }));
   ASSERT_TRUE(member.transport->Send(0, "from member").ok());
   ASSERT_TRUE(server.transport->Send(0, "to member").ok());
@@ -136,8 +134,7 @@ TEST(P2pTransportAdversarial, OversizedLengthPrefixIsDisconnected) {
   // After authentication, as the known peer: the exact limit passes, one more byte
   // and a 4 GiB announcement are refused without being read.
   for (uint32_t length : {static_cast<uint32_t>(4096 + kRecordOverhead + 1), 0xFFFFFFFFu}) {
-    auto session =
-        RawSession::Dial(RawSocket::Connect(s.port()), s.known, kChainId, s.key.public_key());
+    auto session = RawSession::Dial(RawSocket::Connect(s.port()), s.known, kChainId, s.key.public_key());
     ASSERT_TRUE(session.ok()) << session.status().ToString();
     ASSERT_TRUE((*session)->SendFrame(std::string(4096, 'L')));
     ASSERT_TRUE((*session)->socket().WriteAll(Header(length)));
@@ -215,11 +212,9 @@ TEST(P2pTransportAdversarial, NewLinkFromAPeerReplacesItsHalfOpenOne) {
   // The peer's old connection is still open (as after a crash whose FIN never came);
   // its new connection must take over rather than be refused as a duplicate.
   Server s;
-  auto old_session =
-      RawSession::Dial(RawSocket::Connect(s.port()), s.known, kChainId, s.key.public_key());
+  auto old_session = RawSession::Dial(RawSocket::Connect(s.port()), s.known, kChainId, s.key.public_key());
   ASSERT_TRUE(old_session.ok()) << old_session.status().ToString();
-  auto new_session =
-      RawSession::Dial(RawSocket::Connect(s.port()), s.known, kChainId, s.key.public_key());
+  auto new_session = RawSession::Dial(RawSocket::Connect(s.port()), s.known, kChainId, s.key.public_key());
   ASSERT_TRUE(new_session.ok()) << new_session.status().ToString();
   EXPECT_TRUE((*old_session)->socket().WaitClosed());
   ASSERT_TRUE(WaitUntil([&] { return s.KnownDisconnects(DisconnectReason::kReplaced) == 1; }));
@@ -241,20 +236,18 @@ TEST(P2pTransportAdversarial, TamperedCiphertextInFlightDisconnects) {
   // flip a byte inside that record's ciphertext.
   const size_t flip_at = kHelloSize + kRecordHeaderSize + kAuthRecordLength + kRecordHeaderSize + 5;
   TamperProxy proxy(b.transport->listen_port(), flip_at);
-  a.transport = StartTransport(a.key, {{b.key.public_key(), "127.0.0.1", proxy.port()}},
-                               TestOptions(), *a.sink);
+  a.transport =
+      StartTransport(a.key, {{b.key.public_key(), "127.0.0.1", proxy.port()}}, TestOptions(), *a.sink);
   ASSERT_TRUE(WaitUntil([&] { return a.transport->IsConnected(0); }));
   ASSERT_TRUE(a.transport->Send(0, "first frame, to be tampered with").ok());
-  ASSERT_TRUE(WaitUntil([&] {
-    return b.transport->GetPeerStats(0).Disconnects(DisconnectReason::kDecryptFailed) == 1;
-  }));
+  ASSERT_TRUE(WaitUntil(
+      [&] { return b.transport->GetPeerStats(0).Disconnects(DisconnectReason::kDecryptFailed) == 1; }));
   EXPECT_TRUE(proxy.flipped());
   EXPECT_EQ(b.sink->size(), 0u);  // nothing altered was delivered
 
   // a redials through the proxy (which tampers only once) and the link works again.
-  ASSERT_TRUE(WaitUntil([&] {
-    return a.transport->GetPeerStats(0).connects == 2 && a.transport->IsConnected(0);
-  }));
+  ASSERT_TRUE(
+      WaitUntil([&] { return a.transport->GetPeerStats(0).connects == 2 && a.transport->IsConnected(0); }));
   ASSERT_TRUE(a.transport->Send(0, "second frame").ok());
   ASSERT_TRUE(b.sink->WaitForCount(1));
   EXPECT_EQ(b.sink->FramesFrom(0), std::vector<std::string>{"second frame"});
@@ -284,9 +277,8 @@ TEST(P2pTransportAdversarial, PeerThatNeverHandshakesKeepsTheQueueBounded) {
   EXPECT_EQ(st.queued_bytes, 800u);
   EXPECT_EQ(st.dropped_frames, 12u);
   EXPECT_EQ(st.dropped_bytes, 1200u);
-  ASSERT_TRUE(WaitUntil([&] {
-    return t->GetPeerStats(0).Disconnects(DisconnectReason::kHandshakeTimeout) >= 2;
-  }));
+  ASSERT_TRUE(
+      WaitUntil([&] { return t->GetPeerStats(0).Disconnects(DisconnectReason::kHandshakeTimeout) >= 2; }));
   EXPECT_FALSE(t->IsConnected(0));
 }
 
@@ -328,8 +320,8 @@ TEST(P2pTransportAdversarial, PeerThatStopsReadingCannotExhaustMemory) {
       ++dropped;
     }
     if (!stuck) {
-      stuck = !WaitUntil([&] { return t->GetPeerStats(0).queued_frames == 0; },
-                         std::chrono::milliseconds(200));
+      stuck =
+          !WaitUntil([&] { return t->GetPeerStats(0).queued_frames == 0; }, std::chrono::milliseconds(200));
     }
     const PeerStats now = t->GetPeerStats(0);
     ASSERT_LE(now.queued_bytes, o.max_queue_bytes);

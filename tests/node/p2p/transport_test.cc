@@ -109,8 +109,7 @@ TEST(P2pTransport, ManyFramesArriveIntactAndInOrder) {
   std::thread b([&] { send_all(*nodes[1].transport); });
   a.join();
   b.join();
-  EXPECT_EQ(nodes[0].transport->Send(0, std::string(o.max_frame_size + 1, 'x')).code(),
-            "frame_too_large");
+  EXPECT_EQ(nodes[0].transport->Send(0, std::string(o.max_frame_size + 1, 'x')).code(), "frame_too_large");
 
   for (int n = 0; n < 2; ++n) {
     ASSERT_TRUE(nodes[n].sink->WaitForCount(sent.size(), 20s)) << "node " << n;
@@ -158,8 +157,7 @@ TEST(P2pTransport, RestartedAcceptorIsRedialed) {
   TransportOptions o = TestOptions();
   o.listen_port = port;
   nodes[0].sink = std::make_shared<FrameSink>();
-  nodes[0].transport =
-      StartTransport(nodes[0].key, {{nodes[1].key.public_key(), "", 0}}, o, *nodes[0].sink);
+  nodes[0].transport = StartTransport(nodes[0].key, {{nodes[1].key.public_key(), "", 0}}, o, *nodes[0].sink);
   ASSERT_NE(nodes[0].transport, nullptr);
   ASSERT_TRUE(WaitMeshConnected(nodes));
 
@@ -182,9 +180,8 @@ TEST(P2pTransport, RestartedDialerIsAcceptedAgain) {
   ASSERT_TRUE(WaitUntil([&] { return !nodes[0].transport->IsConnected(0); }));
 
   nodes[1].sink = std::make_shared<FrameSink>();
-  nodes[1].transport = StartTransport(
-      nodes[1].key, {{nodes[0].key.public_key(), "127.0.0.1", nodes[0].port}}, TestOptions(),
-      *nodes[1].sink);
+  nodes[1].transport = StartTransport(nodes[1].key, {{nodes[0].key.public_key(), "127.0.0.1", nodes[0].port}},
+                                      TestOptions(), *nodes[1].sink);
   ASSERT_TRUE(WaitMeshConnected(nodes));
   ASSERT_TRUE(nodes[0].transport->Send(0, "hi again").ok());
   ASSERT_TRUE(nodes[1].sink->WaitForCount(1));
@@ -212,9 +209,9 @@ TEST(P2pTransport, BothSidesDialingSettleOnOneLink) {
     ASSERT_TRUE(WaitUntil([&] {
       const PeerStats sa = a.transport->GetPeerStats(0);
       const PeerStats sb = b.transport->GetPeerStats(0);
-      return sa.connected && sb.connected && !sa.dialing && !sb.dialing &&
-             sa.direction != sb.direction;
-    })) << "round " << round;
+      return sa.connected && sb.connected && !sa.dialing && !sb.dialing && sa.direction != sb.direction;
+    })) << "round "
+        << round;
 
     for (int i = 0; i < 50; ++i) {
       ASSERT_TRUE(a.transport->Send(0, "a" + std::to_string(i)).ok());
@@ -231,15 +228,16 @@ TEST(P2pTransport, BothSidesDialingSettleOnOneLink) {
 TEST(P2pTransport, DialOnlyNodeReachesAnAcceptOnlyPeer) {
   TestNode validator;
   TestNode observer;
-  validator.transport = StartTransport(validator.key, {{observer.key.public_key(), "", 0}},
-                                       TestOptions(), *validator.sink);
+  validator.transport =
+      StartTransport(validator.key, {{observer.key.public_key(), "", 0}}, TestOptions(), *validator.sink);
   TransportOptions o = TestOptions();
   o.listen = false;
   observer.transport = StartTransport(
-      observer.key, {{validator.key.public_key(), "127.0.0.1", validator.transport->listen_port()}},
-      o, *observer.sink);
+      observer.key, {{validator.key.public_key(), "127.0.0.1", validator.transport->listen_port()}}, o,
+      *observer.sink);
   EXPECT_EQ(observer.transport->listen_port(), 0);
-  ASSERT_TRUE(WaitUntil([&] { return validator.transport->IsConnected(0) && observer.transport->IsConnected(0); }));
+  ASSERT_TRUE(
+      WaitUntil([&] { return validator.transport->IsConnected(0) && observer.transport->IsConnected(0); }));
   EXPECT_EQ(validator.transport->Broadcast("block 1"), 1u);
   ASSERT_TRUE(observer.sink->WaitForCount(1));
   EXPECT_EQ(observer.sink->FramesFrom(0), std::vector<std::string>{"block 1"});
@@ -307,12 +305,10 @@ TEST(P2pTransport, ConfigurationAndLifecycleErrors) {
   const crypto::KeyPair other = crypto::KeyPair::Generate();
   TransportOptions o = TestOptions();
   EXPECT_EQ(Transport::Create(self, {{"short", "", 0}}, o).status().code(), "invalid_config");
-  EXPECT_EQ(Transport::Create(self, {{self.public_key(), "", 0}}, o).status().code(),
-            "invalid_config");
-  EXPECT_EQ(Transport::Create(self, {{other.public_key(), "", 0}, {other.public_key(), "", 0}}, o)
-                .status()
-                .code(),
-            "invalid_config");
+  EXPECT_EQ(Transport::Create(self, {{self.public_key(), "", 0}}, o).status().code(), "invalid_config");
+  EXPECT_EQ(
+      Transport::Create(self, {{other.public_key(), "", 0}, {other.public_key(), "", 0}}, o).status().code(),
+      "invalid_config");
   TransportOptions no_chain = o;
   no_chain.chain_id.clear();
   EXPECT_EQ(Transport::Create(self, {}, no_chain).status().code(), "invalid_config");
