@@ -4,102 +4,21 @@
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
-#include <unordered_map>
 
 #include "proto/canonical.h"
-#include "tests/consensus/sim/byzantine.h"
-#include "tests/consensus/sim/sim_checker.h"
-#include "tests/consensus/sim/sim_crypto.h"
-#include "tests/consensus/sim/sim_ledger.h"
+#include "tests/consensus/sim/sim_driver.h"
 
 namespace cc::sim {
 
+namespace internal {
+
 namespace {
-
-constexpr uint64_t kEpochMs = 1'700'000'000'000;
-constexpr char kChainId[] = "creditchain-sim";
-
-struct Node {
-  std::unique_ptr<consensus::Replica> replica;  // null while crashed
-  uint64_t incarnation = 0;
-  std::vector<pb::ReplicaRecord> persisted;     // durable
-  SimLedger ledger;                             // durable
-  std::unique_ptr<SimSigner> signer;
-  std::unique_ptr<SimVerifier> verifier;
-  std::unique_ptr<ByzantineBehaviour> byzantine;
-  uint64_t exec_ready_at = 0;  // keeps ExecutedEvents in sequence order
-  bool torn_armed = false;
-  uint64_t sync_busy_until = 0;  // node-level sync: one request at a time
-  ReplicaSummary summary;
-};
-
-struct ClientRequest {
-  std::string bytes;
-  std::string id;
-  uint64_t submit_at = 0;
-  std::vector<uint32_t> targets;
-  uint64_t next_retry = 0;
-  uint32_t acks = 0;  // honest replicas that executed it
-  bool resubmitted = false;
-};
-
-class Simulation {
- public:
-  explicit Simulation(const ScenarioConfig& config);
-  RunResult Run();
-
- private:
-  consensus::Config ConfigFor(uint32_t r) const;
-  void Start(uint32_t r);
-  void Crash(uint32_t r, const char* why);
-  void ApplyCrashPlans();
-  void SubmitRequests();
-  void Deliver(Envelope e);
-  void Step(uint32_t r, const consensus::Event& event, Envelope::Kind via);
-  void HandleOutput(uint32_t r, consensus::Output out, Envelope::Kind via);
-  void SendFrom(uint32_t from, std::optional<uint32_t> to, const pb::ConsensusMessage& m);
-  static void PruneRecords(Node& node, uint64_t stable);
-  void ServeFetch(uint32_t r, const consensus::FetchRequest& req);
-  void AnnounceStatus();
-  void OnStatus(const Envelope& e);
-  // Sends blocks [from, to] of `server`'s ledger to `r` (if the link works).
-  void ServeBlocks(uint32_t r, uint32_t server, uint64_t from, uint64_t to, Envelope::Kind kind);
-  pb::CertifiedBlock Tamper(pb::CertifiedBlock block);
-  ByzantineContext ContextFor(uint32_t r);
-  bool AllCommitted() const;
-  std::string LivenessReport() const;
-  void Fail(const std::string& what);
-  void RecordGst();
-  bool honest(uint32_t r) const { return !nodes_[r].byzantine; }
-  uint64_t now_ms() const { return kEpochMs + now_ * config_.ms_per_tick; }
-  void Trace(const char* fmt, ...) const __attribute__((format(printf, 2, 3)));
-
-  ScenarioConfig config_;
-  uint32_t f_;
-  Rng rng_;       // network faults
-  Rng misc_rng_;  // clients, execution lag, fetch service, tick order
-  Rng byz_rng_;   // Byzantine behaviours
-  std::vector<crypto::KeyPair> keys_;
-  std::vector<std::string> public_keys_;
-  VerifyCache cache_;
-  SimVerifier checker_verifier_;
-  SafetyChecker checker_;
-  SimNetwork network_;
-  std::vector<Node> nodes_;
-  std::vector<bool> byzantine_flags_;
-  std::vector<ClientRequest> requests_;
-  std::unordered_map<std::string, size_t> request_index_;
-  uint64_t now_ = 0;
-  uint64_t liveness_deadline_ = 0;
-  bool failed_ = false;
-  RunResult result_;
-};
-
 std::vector<std::string> PublicKeys(const std::vector<crypto::KeyPair>& keys) {
   std::vector<std::string> out;
   for (const auto& k : keys) out.push_back(k.public_key());
   return out;
 }
+}  // namespace
 
 Simulation::Simulation(const ScenarioConfig& config)
     : config_(config),
@@ -249,47 +168,6 @@ void Simulation::Crash(uint32_t r, const char* why) {
   node.torn_armed = false;
 }
 
-void Simulation::ApplyCrashPlans() {
-  for (const auto& c : config_.crashes) {
-    if (c.at == now_) {
-      if (c.torn) {
-        nodes_[c.replica].torn_armed = true;
-      } else {
-        Crash(c.replica, "planned");
-      }
-    }
-    if (c.restart_at == now_) {
-      Crash(c.replica, "torn crash never struck; crashing before the restart");
-      Start(c.replica);
-    }
-  }
-}
-
-void Simulation::SubmitRequests() {
-  for (auto& req : requests_) {
-    std::vector<uint32_t> targets;
-    if (req.submit_at == now_) {
-      targets = req.targets;
-    } else if (now_ > req.submit_at && now_ >= req.next_retry && req.acks < f_ + 1) {
-      for (uint32_t r = 0; r < config_.n; ++r) targets.push_back(r);  // client retransmission
-      req.next_retry = now_ + config_.client_retry_ticks;
-    } else if (req.acks >= f_ + 1 && !req.resubmitted) {
-      req.resubmitted = true;
-      if (misc_rng_.Chance(config_.resubmit_committed)) {
-        targets.push_back(static_cast<uint32_t>(misc_rng_.Uniform(0, config_.n - 1)));
-      }
-    }
-    for (uint32_t r : targets) {
-      Envelope e;
-      e.time = now_ + misc_rng_.Uniform(0, 2);
-      e.kind = Envelope::Kind::kRequest;
-      e.to = r;
-      e.event = consensus::RequestEvent{req.bytes, req.id};
-      network_.Schedule(std::move(e));
-    }
-  }
-}
-
 void Simulation::Deliver(Envelope e) {
   Node& node = nodes_[e.to];
   if (!node.replica) return;  // lost: the node is down
@@ -417,44 +295,6 @@ void Simulation::HandleOutput(uint32_t r, consensus::Output out, Envelope::Kind 
   }
 }
 
-// What replica.h allows a driver to discard at a stable checkpoint: records at or
-// below it (a record is at the sequence of the vote or prepared proof it holds),
-// keeping the latest entered_view, VIEW-CHANGE and NEW-VIEW records regardless.
-void Simulation::PruneRecords(Node& node, uint64_t stable) {
-  int last_view = -1, last_vc = -1, last_nv = -1;
-  for (size_t i = 0; i < node.persisted.size(); ++i) {
-    const pb::ReplicaRecord& rec = node.persisted[i];
-    if (rec.has_entered_view()) last_view = static_cast<int>(i);
-    if (rec.has_sent() && rec.sent().has_view_change()) last_vc = static_cast<int>(i);
-    if (rec.has_sent() && rec.sent().has_new_view()) last_nv = static_cast<int>(i);
-  }
-  std::vector<pb::ReplicaRecord> kept;
-  for (size_t i = 0; i < node.persisted.size(); ++i) {
-    pb::ReplicaRecord& rec = node.persisted[i];
-    const int at = static_cast<int>(i);
-    bool keep = true;
-    if (rec.has_entered_view()) {
-      keep = at == last_view;
-    } else if (rec.has_prepared()) {
-      keep = rec.prepared().preprepare().sequence() > stable;
-    } else if (rec.has_sent()) {
-      const pb::ConsensusMessage& m = rec.sent();
-      VoteInfo v;
-      if (DescribeVote(m, &v)) {
-        keep = v.sequence > stable;
-      } else if (m.has_checkpoint()) {
-        keep = m.checkpoint().sequence() > stable;
-      } else if (m.has_view_change()) {
-        keep = at == last_vc;
-      } else if (m.has_new_view()) {
-        keep = at == last_nv;
-      }
-    }
-    if (keep) kept.push_back(std::move(rec));
-  }
-  node.persisted = std::move(kept);
-}
-
 void Simulation::SendFrom(uint32_t from, std::optional<uint32_t> to, const pb::ConsensusMessage& m) {
   if (to) {
     if (*to != from && *to < config_.n) network_.Send(now_, from, *to, m);
@@ -463,155 +303,6 @@ void Simulation::SendFrom(uint32_t from, std::optional<uint32_t> to, const pb::C
   for (uint32_t t = 0; t < config_.n; ++t) {
     if (t != from) network_.Send(now_, from, t, m);
   }
-}
-
-void Simulation::ServeFetch(uint32_t r, const consensus::FetchRequest& req) {
-  if (req.to_sequence < req.from_sequence || req.from_sequence == 0) {
-    Trace("r%u fetch request with an empty range ignored", r);
-    return;
-  }
-  // Any live honest peer that has the first block and that r can reach.
-  std::vector<uint32_t> servers;
-  for (uint32_t s = 0; s < config_.n; ++s) {
-    if (s == r || !honest(s) || !nodes_[s].replica) continue;
-    if (!network_.Connected(r, s, now_) || !network_.Connected(s, r, now_)) continue;
-    if (nodes_[s].ledger.height() >= req.from_sequence) servers.push_back(s);
-  }
-  if (servers.empty()) {
-    Trace("r%u fetch: no reachable peer has s%" PRIu64, r, req.from_sequence);
-    return;  // the replica must ask again
-  }
-  const uint32_t server = servers[misc_rng_.Uniform(0, servers.size() - 1)];
-  ServeBlocks(r, server, req.from_sequence, req.to_sequence, Envelope::Kind::kFetched);
-}
-
-void Simulation::AnnounceStatus() {
-  if (config_.status_interval_ticks == 0 || now_ < config_.status_start_tick) return;
-  for (uint32_t s = 0; s < config_.n; ++s) {
-    if (!honest(s) || !nodes_[s].replica) continue;
-    if ((now_ + s) % config_.status_interval_ticks != 0) continue;  // staggered
-    for (uint32_t t = 0; t < config_.n; ++t) {
-      if (t == s || !network_.Connected(s, t, now_) || network_.RandomDrop(now_)) continue;
-      Envelope e;
-      e.time = now_ + network_.Delay();
-      e.kind = Envelope::Kind::kStatus;
-      e.from = s;
-      e.to = t;
-      e.height = nodes_[s].ledger.height();
-      network_.Schedule(std::move(e));
-    }
-  }
-}
-
-// Node-level block sync (node/block_sync.h): a node that hears of a higher ledger
-// asks that peer for the missing blocks, one request at a time, and hands them to
-// its replica as an unsolicited Fetched event.
-void Simulation::OnStatus(const Envelope& e) {
-  Node& node = nodes_[e.to];
-  if (!node.replica || e.height <= node.ledger.height() || now_ < node.sync_busy_until) return;
-  node.sync_busy_until = now_ + 2 * static_cast<uint64_t>(config_.faults.max_delay) + 2;
-  ServeBlocks(e.to, e.from, node.ledger.height() + 1, e.height, Envelope::Kind::kSynced);
-}
-
-void Simulation::ServeBlocks(uint32_t r, uint32_t server, uint64_t from, uint64_t to,
-                             Envelope::Kind kind) {
-  const Node& s = nodes_[server];
-  if (!s.replica || s.ledger.height() < from || !network_.Connected(r, server, now_) ||
-      !network_.Connected(server, r, now_) || network_.RandomDrop(now_)) {
-    Trace("r%u block request to r%u unanswered", r, server);
-    return;
-  }
-  const uint64_t last = std::min({to, s.ledger.height(), from + config_.max_fetch_blocks - 1});
-  consensus::FetchedEvent fetched;
-  for (uint64_t h = from; h <= last; ++h) fetched.blocks.push_back(s.ledger.at(h).block);
-  const uint64_t delay = network_.Delay() + network_.Delay();  // request and reply
-  if (misc_rng_.Chance(config_.corrupt_fetch)) {
-    // A lying peer answers first.
-    consensus::FetchedEvent bad = fetched;
-    const size_t i = misc_rng_.Uniform(0, bad.blocks.size() - 1);
-    bad.blocks[i] = Tamper(bad.blocks[i]);
-    Envelope e;
-    e.time = now_ + std::max<uint64_t>(1, delay - 1);
-    e.kind = kind;
-    e.to = r;
-    e.event = std::move(bad);
-    network_.Schedule(std::move(e));
-  }
-  Envelope e;
-  e.time = now_ + delay;
-  e.kind = kind;
-  e.to = r;
-  e.event = std::move(fetched);
-  network_.Schedule(std::move(e));
-}
-
-// A block a lying peer might serve; every variant must be refused.
-pb::CertifiedBlock Simulation::Tamper(pb::CertifiedBlock b) {
-  pb::Block* block = b.mutable_block();
-  pb::CommitCertificate* cert = b.mutable_certificate();
-  switch (misc_rng_.Uniform(0, 3)) {
-    case 0:  // a transaction swapped: no longer matches the certified digest
-      block->add_txs("forged-request-" + std::to_string(misc_rng_.Next()));
-      break;
-    case 1: {  // batch and header re-digested consistently, signatures left for the old digest
-      block->add_txs("forged-request-" + std::to_string(misc_rng_.Next()));
-      pb::Batch batch;
-      batch.set_timestamp_ms(block->header().timestamp_ms());
-      for (const auto& t : block->txs()) batch.add_requests(t);
-      const std::string digest = proto::BatchDigestOf(batch);
-      block->mutable_header()->set_batch_digest(digest);
-      block->mutable_header()->set_tx_count(block->txs_size());
-      cert->set_digest(digest);
-      break;
-    }
-    case 2:  // too few signatures
-      while (cert->signatures_size() > static_cast<int>(2 * f_)) cert->mutable_signatures()->RemoveLast();
-      break;
-    default: {  // one signer repeated to look like a quorum
-      if (cert->signatures_size() == 0) break;
-      const pb::CommitSignature first = cert->signatures(0);
-      cert->clear_signatures();
-      for (uint32_t i = 0; i < 2 * f_ + 1; ++i) *cert->add_signatures() = first;
-      break;
-    }
-  }
-  return b;
-}
-
-bool Simulation::AllCommitted() const {
-  for (uint32_t r = 0; r < config_.n; ++r) {
-    if (honest(r) && nodes_[r].summary.committed_requests < requests_.size()) return false;
-  }
-  return true;
-}
-
-std::string Simulation::LivenessReport() const {
-  std::string s = "LIVENESS: not every request committed on every honest replica within " +
-                  std::to_string(config_.liveness_bound) + " ticks of GST/last submission:";
-  for (uint32_t r = 0; r < config_.n; ++r) {
-    const Node& node = nodes_[r];
-    s += " [r" + std::to_string(r) + (honest(r) ? "" : " byz") + " committed " +
-         std::to_string(node.summary.committed_requests) + "/" + std::to_string(requests_.size()) +
-         " height " + std::to_string(node.ledger.height());
-    if (node.replica) {
-      const consensus::Stats st = node.replica->stats();
-      s += " view " + std::to_string(st.view) + (st.in_view_change ? " (changing)" : "") +
-           " pending " + std::to_string(st.pending_requests) + " stable " +
-           std::to_string(st.stable_checkpoint);
-    } else {
-      s += " down";
-    }
-    s += "]";
-  }
-  for (const auto& req : requests_) {
-    for (uint32_t r = 0; r < config_.n; ++r) {
-      if (honest(r) && !checker_.Delivered(r, req.id)) {
-        return s + "; e.g. request " + ShortHex(req.id) + " (submitted t=" +
-               std::to_string(req.submit_at) + ") missing on r" + std::to_string(r);
-      }
-    }
-  }
-  return s;
 }
 
 void Simulation::RecordGst() {
@@ -692,7 +383,7 @@ RunResult Simulation::Run() {
   return result_;
 }
 
-}  // namespace
+}  // namespace internal
 
 const char* ToString(ByzantineKind kind) {
   switch (kind) {
@@ -707,7 +398,7 @@ const char* ToString(ByzantineKind kind) {
 }
 
 RunResult RunSimulation(const ScenarioConfig& config) {
-  Simulation sim(config);
+  internal::Simulation sim(config);
   return sim.Run();
 }
 
