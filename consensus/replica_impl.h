@@ -159,6 +159,7 @@ class Replica::Impl {
   uint64_t now_ms_ = 0;
   std::optional<uint64_t> request_deadline_;
   std::optional<uint64_t> view_change_deadline_;
+  uint64_t view_started_tick_ = 0;  // when view_ became active here
   uint64_t last_retransmit_tick_ = 0;
   std::map<uint32_t, uint64_t> last_peer_reply_tick_;  // rate limit of NEW-VIEW / checkpoint replies
   std::map<uint32_t, uint64_t> last_slotless_reply_tick_;  // rate limit of BatchReply without a slot

@@ -7,11 +7,30 @@
 
 namespace cc::consensus {
 
+namespace {
+// A request held this many request-timer periods (since it arrived, or since the
+// view started) triggers a view change even while other batches commit.
+constexpr uint64_t kStarvationFactor = 4;
+}  // namespace
+
 void Replica::Impl::CheckTimers() {
   if (in_view_change_) {
     if (view_change_deadline_ && tick_ >= *view_change_deadline_) StartViewChange(view_ + 1);
-  } else if (request_deadline_ && tick_ >= *request_deadline_) {
+    return;
+  }
+  if (request_deadline_ && tick_ >= *request_deadline_) {
     StartViewChange(view_ + 1);
+    return;
+  }
+  // The request timer restarts on every commit, so a primary that keeps committing
+  // other batches while withholding one request would never be replaced. So the
+  // oldest request held also has a deadline of its own. It applies only while the
+  // backlog fits in one pipeline round: with more queued, an honest primary may
+  // legitimately take longer to reach it.
+  if (!requests_.empty() &&
+      requests_.size() <= uint64_t{config_.max_inflight} * config_.max_batch_requests) {
+    uint64_t since = std::max(requests_.OldestTick(), view_started_tick_);
+    if (tick_ >= since + kStarvationFactor * TimeoutTicks()) StartViewChange(view_ + 1);
   }
 }
 
@@ -168,6 +187,7 @@ void Replica::Impl::InstallNewView(const pb::NewView& nv, const NewViewSelection
   if (nv.view() > view_) EnterView(nv.view());
   in_view_change_ = false;
   view_change_deadline_.reset();
+  view_started_tick_ = tick_;
   current_new_view_ = nv;
   view_changes_.erase(view_changes_.begin(), view_changes_.upper_bound(view_));
   my_view_changes_.erase(my_view_changes_.begin(), my_view_changes_.lower_bound(view_));

@@ -34,6 +34,8 @@ class RequestQueue {
   void Remove(const std::string& id);
   size_t size() const { return index_.size(); }
   bool empty() const { return index_.empty(); }
+  // Arrival tick of the oldest request held (REQUIRES: !empty()).
+  uint64_t OldestTick() const { return order_.front().tick; }
 
   // Open-batch membership is counted: one id may sit in several open batches (a
   // faulty primary, or batches of an abandoned view).
