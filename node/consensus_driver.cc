@@ -48,6 +48,7 @@ void ConsensusDriver::Start() {
     if (tip.ok()) restore.last_executed_timestamp_ms = tip->block().header().timestamp_ms();
   }
   restore.records = ledger_.LoadRecords();
+  log_ = restore.records;
   replica_ = std::make_unique<consensus::Replica>(options_.replica, signer_, verifier_, std::move(restore));
   primary_ = replica_->primary();
   {
@@ -85,7 +86,9 @@ void ConsensusDriver::PostRequest(std::string request, std::string id) {
 void ConsensusDriver::PostFetched(std::vector<pb::CertifiedBlock> blocks) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(consensus::FetchedEvent{std::move(blocks)});
+    consensus::FetchedEvent fetched;
+    fetched.blocks = std::move(blocks);
+    queue_.emplace_back(std::in_place_type<consensus::FetchedEvent>, std::move(fetched));
   }
   cv_.notify_one();
 }
@@ -138,12 +141,52 @@ void ConsensusDriver::Run() {
   }
 }
 
+namespace {
+// The sequence a record is about, or nullopt for view records.
+std::optional<uint64_t> RecordSequence(const pb::ReplicaRecord& r) {
+  if (r.has_prepared()) return r.prepared().preprepare().sequence();
+  if (!r.has_sent()) return std::nullopt;
+  const auto& m = r.sent();
+  switch (m.kind_case()) {
+    case pb::ConsensusMessage::kPreprepare: return m.preprepare().sequence();
+    case pb::ConsensusMessage::kPrepare: return m.prepare().sequence();
+    case pb::ConsensusMessage::kCommit: return m.commit().sequence();
+    case pb::ConsensusMessage::kCheckpoint: return m.checkpoint().sequence();
+    default: return std::nullopt;  // view change / new view: about views
+  }
+}
+}  // namespace
+
+void ConsensusDriver::CompactRecords(uint64_t stable) {
+  // Keep: the last entered_view, the last view change and new view this replica
+  // sent, and every record about a sequence above the stable checkpoint.
+  std::vector<pb::ReplicaRecord> keep;
+  int last_view = -1, last_vc = -1, last_nv = -1;
+  for (size_t i = 0; i < log_.size(); ++i) {
+    const auto& r = log_[i];
+    if (r.kind_case() == pb::ReplicaRecord::kEnteredView) last_view = static_cast<int>(i);
+    if (r.has_sent() && r.sent().has_view_change()) last_vc = static_cast<int>(i);
+    if (r.has_sent() && r.sent().has_new_view()) last_nv = static_cast<int>(i);
+  }
+  for (size_t i = 0; i < log_.size(); ++i) {
+    const int ii = static_cast<int>(i);
+    auto seq = RecordSequence(log_[i]);
+    if (ii == last_view || ii == last_vc || ii == last_nv || (seq && *seq > stable)) keep.push_back(log_[i]);
+  }
+  if (keep.size() == log_.size()) return;
+  Status st = ledger_.TruncateRecords(ledger_.RecordsMark(), keep);
+  if (!st.ok()) Fatal("compacting consensus records: " + st.ToString());
+  log_ = std::move(keep);
+}
+
 void ConsensusDriver::Carry(consensus::Output out) {
   while (true) {
     if (!out.persist.empty()) {
       Status st = ledger_.AppendRecords(out.persist);
       if (!st.ok()) Fatal("persisting consensus records: " + st.ToString());
+      log_.insert(log_.end(), out.persist.begin(), out.persist.end());
     }
+    if (out.stable_checkpoint) CompactRecords(*out.stable_checkpoint);
     for (const auto& m : out.messages) {
       pb::PeerFrame frame;
       *frame.mutable_consensus() = m.message;

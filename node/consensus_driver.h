@@ -60,6 +60,9 @@ class ConsensusDriver {
   void Run();
   void Carry(consensus::Output out);
   void Merge(consensus::Output& into, consensus::Output&& from);
+  // Drops persisted records at or below a stable checkpoint, keeping the latest
+  // view record and everything above it (one synced write; see Ledger::TruncateRecords).
+  void CompactRecords(uint64_t stable);
 
   Options options_;
   consensus::Signer& signer_;
@@ -70,6 +73,8 @@ class ConsensusDriver {
   Hooks hooks_;
 
   std::unique_ptr<consensus::Replica> replica_;  // touched only by the driver thread
+  // Mirror of the records persisted since the last compaction (driver thread only).
+  std::vector<pb::ReplicaRecord> log_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<consensus::Event> queue_;
