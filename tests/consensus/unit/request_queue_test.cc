@@ -1,0 +1,71 @@
+#include "consensus/request_queue.h"
+
+#include <gtest/gtest.h>
+
+namespace cc::consensus {
+namespace {
+
+TEST(RequestQueue, KeepsArrivalOrderAndRefusesBeyondCapacity) {
+  RequestQueue q(3);
+  EXPECT_EQ(q.Add("1", "r1", 5), RequestQueue::AddResult::kAdded);
+  EXPECT_EQ(q.Add("2", "r2", 6), RequestQueue::AddResult::kAdded);
+  EXPECT_EQ(q.Add("1", "r1", 7), RequestQueue::AddResult::kDuplicate);
+  EXPECT_EQ(q.Add("3", "r3", 8), RequestQueue::AddResult::kAdded);
+  EXPECT_EQ(q.Add("4", "r4", 9), RequestQueue::AddResult::kFull);
+  EXPECT_EQ(q.size(), 3u);
+  EXPECT_EQ(q.OldestTick(), 5u);
+  q.Remove("1");
+  EXPECT_EQ(q.OldestTick(), 6u);
+  EXPECT_FALSE(q.Contains("1"));
+  EXPECT_EQ(q.Add("4", "r4", 9), RequestQueue::AddResult::kAdded);
+}
+
+TEST(RequestQueue, EligibleSkipsOpenRequestsAndRespectsLimits) {
+  RequestQueue q(100);
+  for (int i = 0; i < 6; ++i) (void)q.Add(std::to_string(i), std::string(10, 'a' + i), i);
+  q.MarkOpen("0");
+  q.MarkOpen("2");
+  q.MarkOpen("2");  // in two open batches
+  auto c = q.TakeEligible(3, 1000);
+  EXPECT_EQ(c.ids, (std::vector<std::string>{"1", "3", "4"}));
+  EXPECT_EQ(c.bytes, 30u);
+  auto by_bytes = q.TakeEligible(10, 25);
+  EXPECT_EQ(by_bytes.ids, (std::vector<std::string>{"1", "3"}));
+  auto e = q.CountEligible(100, 1000);
+  EXPECT_EQ(e.count, 4u);
+  EXPECT_EQ(e.oldest_tick, 1u);
+  q.UnmarkOpen("2");
+  EXPECT_TRUE(q.IsOpen("2"));
+  q.UnmarkOpen("2");
+  EXPECT_FALSE(q.IsOpen("2"));
+  EXPECT_EQ(q.CountEligible(100, 1000).count, 5u);
+  EXPECT_EQ(q.CountEligible(2, 1000).count, 2u);  // stops early
+}
+
+TEST(DeliveredIds, FlagsRepeatsWithinTheWindowAndInsideABatch) {
+  DeliveredIds d(3);
+  EXPECT_TRUE(d.Duplicates(1, {"a", "b"}).empty());
+  d.Record(1, {"a", "b"});
+  EXPECT_EQ(d.Duplicates(2, {"c", "a", "c"}), (std::vector<uint32_t>{1, 2}));
+  d.Record(2, {"c", "a", "c"});
+  d.Record(3, {});
+  d.Record(4, {});
+  // "b" was last seen at 1: at 5 the window [2, 5) no longer covers it; "a" (seen at 2) still.
+  EXPECT_EQ(d.Duplicates(5, {"b", "a"}), (std::vector<uint32_t>{1}));
+  EXPECT_TRUE(d.Contains("a"));
+  EXPECT_FALSE(d.Contains("b"));
+}
+
+TEST(DeliveredIds, RebuiltFromTheLastWindowOfBlocksAgrees) {
+  // A replica that saw the whole history and one restored from only the last
+  // `window` blocks compute the same duplicates from then on.
+  std::vector<std::vector<std::string>> blocks = {{"a"}, {"b"}, {"a", "c"}, {"d"}, {"a"}, {"b", "c"}, {"e"}};
+  DeliveredIds full(3), restored(3);
+  for (size_t i = 0; i < blocks.size(); ++i) full.Record(i + 1, blocks[i]);
+  for (size_t i = blocks.size() - 3; i < blocks.size(); ++i) restored.Record(i + 1, blocks[i]);
+  std::vector<std::string> next = {"a", "b", "c", "d", "e", "f"};
+  EXPECT_EQ(full.Duplicates(8, next), restored.Duplicates(8, next));
+}
+
+}  // namespace
+}  // namespace cc::consensus
