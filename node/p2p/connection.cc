@@ -106,7 +106,7 @@ void Connection::OnHello() {
   } else {
     std::string record;
     sealer_->Seal(RecordType::kAuth, handshake_.MakeAuth(), record);
-    QueueRaw(std::move(record));
+    QueueRaw(record);
   }
   ReadHeader();
 }
@@ -173,7 +173,7 @@ void Connection::OnAuth(const std::string& body) {
     if (!peer_) return Close(DisconnectReason::kUnknownPeer);
     std::string record;
     sealer_->Seal(RecordType::kAuth, handshake_.MakeAuth(), record);
-    QueueRaw(std::move(record));
+    QueueRaw(record);
   }
   Establish();
 }
@@ -189,7 +189,7 @@ void Connection::Establish() {
   Pump();
 }
 
-void Connection::QueueRaw(std::string bytes) {
+void Connection::QueueRaw(std::string_view bytes) {
   pending_.append(bytes);
   Pump();
 }

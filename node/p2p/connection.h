@@ -95,7 +95,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnRecord(Record record);
   void OnAuth(const std::string& body);
   void Establish();
-  void QueueRaw(std::string bytes);
+  void QueueRaw(std::string_view bytes);
   void ArmDeadline();
   void ArmKeepalive();
   void Fail(const boost::system::error_code& ec);

@@ -39,7 +39,7 @@ uint64_t SplitMix(uint64_t x) {
 
 Status ValidateConfig(const crypto::KeyPair& self, const std::vector<PeerConfig>& peers,
                       const TransportOptions& o) {
-  auto invalid = [](std::string message) { return Status::Error("invalid_config", message); };
+  auto invalid = [](std::string message) { return Status::Error("invalid_config", std::move(message)); };
   if (o.chain_id.empty()) return invalid("chain_id is empty");
   if (o.max_frame_size == 0 || o.max_frame_size > std::numeric_limits<uint32_t>::max() - kRecordOverhead) {
     return invalid("max_frame_size must be in [1, 2^32 - 18]");

@@ -32,6 +32,7 @@ TEST(P2pBackoff, SeedDeterminesTheJitter) {
   auto draw = [](uint64_t seed) {
     Backoff b(milliseconds(1000), milliseconds(1000), seed);
     std::vector<int64_t> out;
+    out.reserve(32);
     for (int i = 0; i < 32; ++i) out.push_back(b.Next().count());
     return out;
   };
