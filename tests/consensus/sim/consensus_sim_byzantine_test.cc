@@ -42,6 +42,8 @@ TEST(PbftSimulation, SafeAndLiveWithWithholdingPrimary) {
   ExpectAllSeedsPass(WithholdingPrimaryScenario);
 }
 
+TEST(PbftSimulation, SafeAndLiveUnderMixedFaults) { ExpectAllSeedsPass(MixedFaultsScenario); }
+
 // Seeds tried by the broken-quorum experiments.
 constexpr uint64_t kAttackSeeds = 300;
 

@@ -204,6 +204,40 @@ ScenarioConfig WithholdingPrimaryScenario(uint64_t seed) {
   return c;
 }
 
+ScenarioConfig MixedFaultsScenario(uint64_t seed) {
+  Rng shape = ShapeRng("MixedFaults", seed);
+  ScenarioConfig c = Base("MixedFaults", seed, shape);
+  c.gst = shape.Uniform(150, 450);
+  c.submit_until = shape.Uniform(5, c.gst);
+  c.submit_to = static_cast<SubmitTo>(shape.Uniform(0, 2));
+  c.faults.drop = shape.Real(0, 0.15);
+  c.faults.max_delay = static_cast<uint32_t>(shape.Uniform(1, 8));
+  c.corrupt_fetch = 0.2;
+  c.resubmit_committed = 0.2;
+  c.byzantine_rate = shape.Real(0.1, 0.9);
+  const std::vector<uint32_t> order = Pick(shape, c.n, c.n);
+  const uint32_t byzantine = static_cast<uint32_t>(shape.Uniform(0, F(c)));
+  for (uint32_t i = 0; i < byzantine; ++i) {
+    c.byzantine[order[i]] = static_cast<ByzantineKind>(shape.Uniform(0, 5));
+  }
+  for (uint32_t i = 0; i < c.requests; ++i) {
+    if (shape.Chance(0.3)) c.withheld_requests.insert(i);
+  }
+  if (shape.Chance(0.5)) {
+    PartitionPlan p;
+    p.start = shape.Uniform(0, c.gst - 50);
+    p.end = shape.Uniform(p.start + 20, c.gst);
+    for (uint32_t r = 0; r < c.n; ++r) p.group_of.push_back(static_cast<uint32_t>(shape.Uniform(0, 1)));
+    c.partitions.push_back(std::move(p));
+  }
+  const uint64_t crashes = shape.Uniform(0, 2);
+  for (uint64_t i = 0; i < crashes && byzantine + i < c.n; ++i) {
+    const uint64_t at = shape.Uniform(0, c.gst - 20);
+    c.crashes.push_back({order[byzantine + i], at, shape.Uniform(at + 1, c.gst), shape.Chance(0.5)});
+  }
+  return c;
+}
+
 ScenarioConfig BrokenCommitQuorumScenario(uint64_t seed) {
   Rng shape = ShapeRng("BrokenCommitQuorum", seed);
   ScenarioConfig c = Base("BrokenCommitQuorum", seed, shape);

@@ -35,6 +35,9 @@ ScenarioConfig WrongDigestVoterScenario(uint64_t seed);
 ScenarioConfig ReplayingReplicaScenario(uint64_t seed);
 ScenarioConfig SilentReplicaScenario(uint64_t seed);
 ScenarioConfig WithholdingPrimaryScenario(uint64_t seed);
+// Everything at once: up to f Byzantine validators of random kinds, drops,
+// a partition, crashes (some torn) of honest replicas, lying block servers.
+ScenarioConfig MixedFaultsScenario(uint64_t seed);
 
 // n = 4: a colluding equivocating primary (votes every digest, lies in view
 // changes) against honest replicas that commit on 2f votes, with drops. Expected

@@ -153,7 +153,7 @@ void Simulation::ServeBlocks(uint32_t r, uint32_t server, uint64_t from, uint64_
     const size_t i = misc_rng_.Uniform(0, bad.blocks.size() - 1);
     bad.blocks[i] = Tamper(bad.blocks[i]);
     Envelope e;
-    e.time = now_ + std::max<uint64_t>(1, delay - 1);
+    e.time = now_ + (delay > 1 ? delay - 1 : 1);
     e.kind = kind;
     e.to = r;
     e.event = std::move(bad);
