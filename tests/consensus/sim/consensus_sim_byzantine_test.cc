@@ -42,6 +42,32 @@ TEST(PbftSimulation, SafeAndLiveWithWithholdingPrimary) {
   ExpectAllSeedsPass(WithholdingPrimaryScenario);
 }
 
+// The first primary is silent and one honest replica is cut off until tick 300:
+// it times out alone and keeps asking for ever higher views, while the other two
+// honest replicas cannot change view without it. After the partition heals the
+// three honest replicas must still meet in one view and commit everything.
+ScenarioConfig SilentPrimaryAndIsolatedBackup(uint64_t seed) {
+  ScenarioConfig c;
+  c.name = "SilentPrimaryAndIsolatedBackup";
+  c.seed = seed;
+  c.n = 4;
+  c.trace = TraceRequested();
+  c.byzantine[0] = ByzantineKind::kSilent;
+  c.requests = 4;
+  c.submit_until = 20;
+  c.gst = 300;
+  PartitionPlan p;
+  p.start = 0;
+  p.end = c.gst;
+  p.group_of = {0, 0, 0, 1};
+  c.partitions.push_back(p);
+  return c;
+}
+
+TEST(PbftSimulation, ViewChangeRecoversWhenAnIsolatedBackupRanAhead) {
+  ExpectAllSeedsPass(SilentPrimaryAndIsolatedBackup);
+}
+
 TEST(PbftSimulation, SafeAndLiveUnderMixedFaults) { ExpectAllSeedsPass(MixedFaultsScenario); }
 
 // Seeds tried by the broken-quorum experiments.
