@@ -1,0 +1,108 @@
+// TestNetwork: a real CreditChain network of creditd processes on 127.0.0.1.
+//
+// Create() makes a temporary folder, runs the real `creditctl network init` into
+// DIR/net on a base port P such that P..P+n-1 (P2P) and P+100..P+100+n-1 (HTTP) were
+// free when probed, and rewrites each node's "consensus" section for faster tests
+// (shorter view-change timeout). Nodes are then started, killed (SIGKILL), stopped
+// (SIGTERM) and restarted individually; each node's stdout/stderr is appended to
+// DIR/logs/<name>.log across restarts. Node i: validators 0..v-1 are "validator-i"
+// (validator index i), then the observers.
+//
+// The destructor SIGKILLs every node still running and deletes the folder (kept
+// when CC_INTEGRATION_KEEP=1 is set, for debugging). See process.h for how nodes
+// are also killed when the test binary itself dies.
+//
+// Thread safety: Start/Kill/Terminate/Restart from the thread that created the
+// network (the children's death signal follows it); everything else (node info,
+// Api(), LogTail) from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/bench_network.h"
+#include "common/status.h"
+#include "tests/integration/node_api.h"
+#include "tests/integration/process.h"
+
+namespace cc::integration {
+
+struct NetworkOptions {
+  size_t validators = 4;
+  size_t observers = 1;
+  // Consensus tuning written into every node config (node/config.h).
+  uint32_t tick_ms = 10;
+  uint32_t view_change_timeout_ticks = 100;
+};
+
+struct NodeInfo {
+  std::string name;
+  bool validator = false;
+  uint16_t p2p_port = 0;
+  uint16_t http_port = 0;
+  std::string config_path;
+  std::string data_dir;
+  std::string log_path;
+  std::string key_file;
+};
+
+class TestNetwork {
+ public:
+  static Result<std::unique_ptr<TestNetwork>> Create(const NetworkOptions& options = {});
+  ~TestNetwork();
+  TestNetwork(const TestNetwork&) = delete;
+  TestNetwork& operator=(const TestNetwork&) = delete;
+
+  size_t size() const { return nodes_.size(); }
+  size_t validators() const { return validators_; }
+  const NodeInfo& node(size_t i) const { return nodes_[i]; }
+  const std::string& dir() const { return dir_; }       // the temporary folder
+  const std::string& net_dir() const { return net_dir_; }  // what network init wrote
+  const std::string& chain_id() const { return bench_.chain_id; }
+  const std::string& writer_token() const { return bench_.token; }
+  const std::vector<cli::BenchMember>& members() const { return bench_.members; }
+  // Genesis validator public keys, hex, in validator index order.
+  const std::vector<std::string>& validator_keys() const { return validator_keys_; }
+
+  // Starts node i (REQUIRES: not running).
+  Status Start(size_t i);
+  Status StartAll();
+  bool running(size_t i) const { return procs_[i]->running(); }
+  // SIGKILL; returns how it ended.
+  ExitInfo Kill(size_t i);
+  // SIGTERM and wait up to `timeout`; error "timeout" (the node is then SIGKILLed)
+  // or "exit" if the node did not exit with status 0.
+  Status Terminate(size_t i, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // Polls /readyz until 200. Fails early, with the log tail, if the process exits.
+  Status WaitReady(size_t i, std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  Status WaitAllReady(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  // A client of node i's API with the writer token (which may also read).
+  std::unique_ptr<NodeApi> Api(size_t i) const;
+
+  // The last `lines` lines of node i's log; all nodes' tails with headers.
+  std::string LogTail(size_t i, size_t lines = 40) const;
+  std::string AllLogTails(size_t lines = 40) const;
+
+  // Finds a free base port (see above); exposed for the hostile-peer test's needs.
+  static Result<uint16_t> PickBasePort(size_t nodes);
+
+ private:
+  TestNetwork() = default;
+  Status Init(const NetworkOptions& options);
+
+  std::string dir_;
+  std::string net_dir_;
+  std::string creditd_;
+  size_t validators_ = 0;
+  cli::BenchNetwork bench_;
+  std::vector<std::string> validator_keys_;
+  std::vector<NodeInfo> nodes_;
+  std::vector<std::unique_ptr<ChildProcess>> procs_;
+};
+
+}  // namespace cc::integration
