@@ -51,7 +51,8 @@ void Simulation::SubmitRequests() {
 
 // What replica.h allows a driver to discard at a stable checkpoint: records at or
 // below it (a record is at the sequence of the vote or prepared proof it holds),
-// keeping the latest entered_view, VIEW-CHANGE and NEW-VIEW records regardless.
+// keeping the latest entered_view, VIEW-CHANGE and NEW-VIEW records regardless and
+// the replica's own checkpoint at the stable sequence.
 void Simulation::PruneRecords(Node& node, uint64_t stable) {
   int last_view = -1, last_vc = -1, last_nv = -1;
   for (size_t i = 0; i < node.persisted.size(); ++i) {
@@ -75,7 +76,7 @@ void Simulation::PruneRecords(Node& node, uint64_t stable) {
       if (DescribeVote(m, &v)) {
         keep = v.sequence > stable;
       } else if (m.has_checkpoint()) {
-        keep = m.checkpoint().sequence() > stable;
+        keep = m.checkpoint().sequence() >= stable;  // its share of the stable proof
       } else if (m.has_view_change()) {
         keep = at == last_vc;
       } else if (m.has_new_view()) {
