@@ -125,10 +125,11 @@ void Replica::Impl::Restore(RestoreState restore) {
   last_executed_ = last_committed_ = restore.last_executed;
   last_committed_ts_ = restore.last_executed_timestamp_ms;
   next_sequence_ = last_committed_ + 1;
-  // The stable checkpoint's proof was not persisted: the window starts at the last
-  // checkpoint this replica executed, and its provable stable checkpoint is genesis
-  // until peers' checkpoints arrive again. Nothing at or below last_executed is ever
-  // signed again, so records the driver discarded cannot be contradicted.
+  // The stable checkpoint's proof is not among the records (unless a VIEW-CHANGE
+  // carries one): the window starts at the last checkpoint this replica executed,
+  // and peers' checkpoints prove a stable checkpoint again (RequestCheckpoints).
+  // Records the driver discarded are all at or below last_executed, where this
+  // replica never signs anything again, so they cannot be contradicted.
   uint64_t k = config_.checkpoint_interval;
   log_.AdvanceLow(last_executed_ / k * k);
   reported_stable_ = log_.low();
@@ -192,35 +193,40 @@ void Replica::Impl::Restore(RestoreState restore) {
         break;
     }
   }
-  for (const auto& [seq, cp] : my_checkpoints_) {
-    if (seq > log_.low()) (void)checkpoints_.Add(cp);
+  // Best stable checkpoint proof we still hold: those our own VIEW-CHANGE and
+  // NEW-VIEW records carry (records at or below it may be gone).
+  auto consider = [this](const pb::ViewChange& vc) {
+    if (vc.stable_sequence() <= stable_.sequence) return;
+    stable_.sequence = vc.stable_sequence();
+    stable_.digest = vc.stable_digest();
+    stable_.proof.assign(vc.checkpoint_proof().begin(), vc.checkpoint_proof().end());
+  };
+  for (const auto& [v, vc] : my_view_changes_) consider(vc);
+  if (current_new_view_) {
+    for (const auto& vc : current_new_view_->view_changes()) consider(vc);
   }
+  checkpoints_.Forget(stable_.sequence);
+  for (const auto& [seq, cp] : my_checkpoints_) {
+    if (seq >= log_.low()) (void)checkpoints_.Add(cp);
+  }
+  view_change_floor_ = log_.low();
 
   view_ = max_view;
   views_entered_ = view_;  // a lower bound: earlier views left no trace
   if (current_new_view_ && current_new_view_->view() != view_) current_new_view_.reset();
+  out_ = Output{};
   if (view_ == 0 || current_new_view_) {
     RestoreActiveView();
-    return;
+  } else {
+    // We do not know whether view_ ever started here: wait for its NEW-VIEW. Re-send
+    // the VIEW-CHANGE we signed for it, or sign one now (we never did for this view)
+    // once a stable checkpoint covers what the records may have lost.
+    in_view_change_ = true;
+    failed_views_ = 1;
+    view_change_deadline_ = tick_ + TimeoutTicks();
+    SendViewChange();
   }
-  // We do not know whether view_ ever started here: wait for its NEW-VIEW. Re-send
-  // the VIEW-CHANGE we signed for it (or sign one now: we never did for this view).
-  in_view_change_ = true;
-  failed_views_ = 1;
-  view_change_deadline_ = tick_ + TimeoutTicks();
-  out_ = Output{};
-  auto it = my_view_changes_.find(view_);
-  if (it == my_view_changes_.end()) {
-    pb::ViewChange vc = MakeViewChange(auth_, rules_, view_, stable_, prepared_proofs_);
-    pb::ConsensusMessage m;
-    *m.mutable_view_change() = vc;
-    PersistSent(m);
-    it = my_view_changes_.emplace(view_, vc).first;
-  }
-  pb::ConsensusMessage m;
-  *m.mutable_view_change() = it->second;
-  Send(m);
-  StoreViewChange(it->second);
+  if (stable_.sequence < view_change_floor_ && !view_change_pending_) RequestCheckpoints();
   startup_ = std::move(out_);
   out_ = Output{};
 }
@@ -237,10 +243,13 @@ void Replica::Impl::RestoreActiveView() {
       if (pp.digest() == NullBatchDigest()) bodies_.Put(pp.digest(), NullBatch(), pp.sequence());
     }
   }
+  // Sequences executed already get their slot back too (marked committed), so the
+  // votes we gave can still help a peer that missed them (ReplyCatchUp).
   for (const auto& [key, m] : signed_) {
     auto [seq, view, kind] = key;
-    if (view != view_ || !log_.InWindow(seq) || seq <= last_committed_) continue;
+    if (view != view_ || !log_.InWindow(seq)) continue;
     Slot& slot = log_.At(seq, view_);
+    if (seq <= last_committed_) slot.committed = true;
     if (kind == int(Kind::kPrePrepare)) {
       slot.preprepare = m.preprepare();
       next_sequence_ = std::max(next_sequence_, seq + 1);
@@ -260,8 +269,10 @@ void Replica::Impl::RestoreActiveView() {
     for (const auto& p : proof.prepares()) (void)slot.prepares.Add(p.replica(), p.digest(), p.signature());
     slot.prepared = true;
   }
-  for (auto& [seq, slot] : log_.slots()) AttachBody(slot, seq);
-  if (view_ > 0) in_view_change_ = false;
+  for (auto& [seq, slot] : log_.slots()) {
+    if (seq > last_committed_) AttachBody(slot, seq);
+  }
+  in_view_change_ = false;
 }
 
 // ---------------------------------------------------------------- dispatch

@@ -122,8 +122,11 @@ struct Output {
   std::optional<uint64_t> stable_checkpoint;  // new stable checkpoint: records and
                                               // batches at or below may be discarded
   // (A record is "at" the sequence of the vote or prepared proof it holds. Keep the
-  // latest entered_view, VIEW-CHANGE and NEW-VIEW records regardless. Reported only
-  // once last_executed has reached it, so a restart never lacks a discarded record.)
+  // latest entered_view, VIEW-CHANGE and NEW-VIEW records regardless, and keep this
+  // replica's own checkpoint record AT the stable sequence (discard only those below
+  // it): after a restart it is the replica's share of the proof of that checkpoint.
+  // Reported only once last_executed has reached it, so a restart never lacks a
+  // discarded record.)
 };
 
 struct Stats {

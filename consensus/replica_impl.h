@@ -98,6 +98,10 @@ class Replica::Impl {
   // ---- replica_view_change.cc
   void CheckTimers();
   void StartViewChange(uint64_t new_view);
+  // Sends this replica's VIEW-CHANGE for view_, unless it cannot yet prove a stable
+  // checkpoint covering everything it may have discarded before a restart.
+  void SendViewChange();
+  void RequestCheckpoints();
   void OnViewChange(uint32_t from, const pb::ViewChange& vc);
   Status ValidateCachedViewChange(const pb::ViewChange& vc);
   void StoreViewChange(const pb::ViewChange& vc);
@@ -163,6 +167,14 @@ class Replica::Impl {
   uint64_t last_retransmit_tick_ = 0;
   std::map<uint32_t, uint64_t> last_peer_reply_tick_;  // rate limit of NEW-VIEW / checkpoint replies
   std::map<uint32_t, uint64_t> last_slotless_reply_tick_;  // rate limit of BatchReply without a slot
+  std::map<uint32_t, uint64_t> last_checkpoint_reply_tick_;
+
+  // Restart: records at or below the last reported stable checkpoint may be gone,
+  // and with them prepared certificates. A VIEW-CHANGE must then claim a stable
+  // checkpoint at least this high (proven by peers' checkpoints) so that nothing it
+  // omits can matter. 0 when never restarted.
+  uint64_t view_change_floor_ = 0;
+  bool view_change_pending_ = false;  // in view change, VIEW-CHANGE not sent yet
 
   // State transfer.
   uint64_t fetch_target_ = 0;       // fetch up to here while last_committed_ is below

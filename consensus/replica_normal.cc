@@ -64,7 +64,7 @@ void Replica::Impl::MaybeCutBatches() {
   while (true) {
     uint64_t open = next_sequence_ - 1 > last_committed_ ? next_sequence_ - 1 - last_committed_ : 0;
     if (open >= config_.max_inflight || !log_.InWindow(next_sequence_)) break;
-    RequestQueue::Eligible e = requests_.CountEligible(config_.max_batch_requests, config_.max_batch_bytes);
+    RequestQueue::Eligible e = requests_.CountEligible();
     if (e.count == 0) break;
     bool full = e.count >= config_.max_batch_requests || e.bytes >= config_.max_batch_bytes;
     if (!full && tick_ - e.oldest_tick < config_.batch_timeout_ticks) break;
@@ -389,16 +389,19 @@ void Replica::Impl::Deliver(CommittedBatch cb, const std::vector<std::string>& i
 
 void Replica::Impl::ReplyCatchUp(uint32_t to, uint64_t sequence) {
   if (sequence <= log_.low()) {
-    // The peer works below our stable checkpoint: show it our checkpoint so it
-    // fetches the blocks instead.
-    auto cp = my_checkpoints_.find(stable_.sequence);
+    // The peer works below our stable checkpoint (or restarted and asks for
+    // checkpoints): show it ours, from the stable one up, so it can prove a stable
+    // checkpoint or see that it must fetch blocks.
+    auto cp = my_checkpoints_.lower_bound(stable_.sequence);
     if (cp == my_checkpoints_.end()) return;
-    auto last = last_peer_reply_tick_.find(to);
-    if (last != last_peer_reply_tick_.end() && tick_ < last->second + RetransmitTicks()) return;
-    last_peer_reply_tick_[to] = tick_;
-    pb::ConsensusMessage m;
-    *m.mutable_checkpoint() = cp->second;
-    Send(std::move(m), to);
+    auto last = last_checkpoint_reply_tick_.find(to);
+    if (last != last_checkpoint_reply_tick_.end() && tick_ < last->second + RetransmitTicks()) return;
+    last_checkpoint_reply_tick_[to] = tick_;
+    for (; cp != my_checkpoints_.end(); ++cp) {
+      pb::ConsensusMessage m;
+      *m.mutable_checkpoint() = cp->second;
+      Send(std::move(m), to);
+    }
     return;
   }
   Slot* slot = log_.Find(sequence);

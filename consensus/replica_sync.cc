@@ -85,6 +85,10 @@ void Replica::Impl::AdvanceStable(StableCheckpoint stable) {
   next_sequence_ = std::max(next_sequence_, log_.low() + 1);
   if (last_committed_ < s) NoteLag(s, /*urgent=*/true);  // the log below s is gone
   MaybeReportStable();
+  if (in_view_change_ && view_change_pending_ && stable_.sequence >= view_change_floor_) {
+    SendViewChange();
+    MaybeMakeNewView();
+  }
   MaybeCutBatches();
 }
 
@@ -239,6 +243,7 @@ void Replica::Impl::Retransmit() {
   // Messages are lost; nothing else re-sends them. Only state that has been stuck
   // for a whole retransmission period is re-sent, so a healthy pipeline sends
   // nothing extra.
+  if (stable_.sequence < view_change_floor_) RequestCheckpoints();
   if (in_view_change_) {
     auto it = my_view_changes_.find(view_);
     if (it != my_view_changes_.end()) {

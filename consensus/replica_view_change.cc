@@ -53,21 +53,41 @@ void Replica::Impl::StartViewChange(uint64_t new_view) {
   view_change_deadline_ = tick_ + TimeoutTicks();  // doubles with each failed view in a row
   ++failed_views_;
 
-  auto it = my_view_changes_.find(new_view);
+  my_view_changes_.erase(my_view_changes_.begin(), my_view_changes_.lower_bound(new_view));
+  SendViewChange();
+  MaybeMakeNewView();
+  MaybeJoinViewChange();
+}
+
+void Replica::Impl::SendViewChange() {
+  auto it = my_view_changes_.find(view_);
   if (it == my_view_changes_.end()) {
-    pb::ViewChange vc = MakeViewChange(auth_, rules_, new_view, stable_, prepared_proofs_);
+    if (stable_.sequence < view_change_floor_) {
+      view_change_pending_ = true;
+      RequestCheckpoints();
+      return;
+    }
+    pb::ViewChange vc = MakeViewChange(auth_, rules_, view_, stable_, prepared_proofs_);
     pb::ConsensusMessage m;
     *m.mutable_view_change() = vc;
     PersistSent(m);
-    it = my_view_changes_.emplace(new_view, std::move(vc)).first;
+    it = my_view_changes_.emplace(view_, std::move(vc)).first;
   }
-  my_view_changes_.erase(my_view_changes_.begin(), it);
+  view_change_pending_ = false;
   pb::ConsensusMessage m;
   *m.mutable_view_change() = it->second;
   Send(std::move(m));
   StoreViewChange(it->second);
-  MaybeMakeNewView();
-  MaybeJoinViewChange();
+}
+
+void Replica::Impl::RequestCheckpoints() {
+  // A BatchFetch for sequence 0 (below everyone's window) is answered with the
+  // peer's own checkpoints at and above its stable one (see ReplyCatchUp).
+  pb::ConsensusMessage m;
+  pb::BatchFetch* f = m.mutable_batch_fetch();
+  f->set_sequence(0);
+  f->set_replica(config_.self);
+  Send(std::move(m));
 }
 
 Status Replica::Impl::ValidateCachedViewChange(const pb::ViewChange& vc) {
@@ -187,6 +207,7 @@ void Replica::Impl::InstallNewView(const pb::NewView& nv, const NewViewSelection
   if (nv.view() > view_) EnterView(nv.view());
   in_view_change_ = false;
   view_change_deadline_.reset();
+  view_change_pending_ = false;
   view_started_tick_ = tick_;
   current_new_view_ = nv;
   view_changes_.erase(view_changes_.begin(), view_changes_.upper_bound(view_));

@@ -6,48 +6,64 @@ namespace cc::consensus {
 
 RequestQueue::AddResult RequestQueue::Add(const std::string& id, const std::string& request,
                                           uint64_t tick) {
-  if (index_.count(id)) return AddResult::kDuplicate;
-  if (index_.size() >= capacity_) return AddResult::kFull;
-  order_.push_back(Entry{id, request, tick});
-  index_.emplace(id, std::prev(order_.end()));
+  if (entries_.count(id)) return AddResult::kDuplicate;
+  if (entries_.size() >= capacity_) return AddResult::kFull;
+  auto it = entries_.emplace(id, Entry{request, tick, next_order_++}).first;
+  all_.emplace(it->second.order, id);
+  if (!open_.count(id)) MakeEligible(id, it->second);
   return AddResult::kAdded;
 }
 
 void RequestQueue::Remove(const std::string& id) {
-  auto it = index_.find(id);
-  if (it == index_.end()) return;
-  order_.erase(it->second);
-  index_.erase(it);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  MakeIneligible(it->second);
+  all_.erase(it->second.order);
+  entries_.erase(it);
+}
+
+uint64_t RequestQueue::OldestTick() const { return entries_.at(all_.begin()->second).tick; }
+
+void RequestQueue::MakeEligible(const std::string& id, const Entry& e) {
+  if (eligible_.emplace(e.order, id).second) eligible_bytes_ += e.request.size();
+}
+
+void RequestQueue::MakeIneligible(const Entry& e) {
+  if (eligible_.erase(e.order)) eligible_bytes_ -= e.request.size();
+}
+
+void RequestQueue::MarkOpen(const std::string& id) {
+  if (++open_[id] != 1) return;
+  auto it = entries_.find(id);
+  if (it != entries_.end()) MakeIneligible(it->second);
 }
 
 void RequestQueue::UnmarkOpen(const std::string& id) {
-  auto it = open_.find(id);
-  if (it == open_.end()) return;
-  if (--it->second == 0) open_.erase(it);
+  auto open = open_.find(id);
+  if (open == open_.end() || --open->second != 0) return;
+  open_.erase(open);
+  auto it = entries_.find(id);
+  if (it != entries_.end()) MakeEligible(id, it->second);
 }
 
 RequestQueue::Candidate RequestQueue::TakeEligible(size_t max_requests, uint64_t max_bytes) const {
   Candidate c;
-  for (const Entry& e : order_) {
+  for (const auto& [order, id] : eligible_) {
     if (c.requests.size() >= max_requests) break;
-    if (open_.count(e.id)) continue;
+    const Entry& e = entries_.at(id);
     if (c.bytes + e.request.size() > max_bytes) break;
     c.bytes += e.request.size();
     c.requests.push_back(e.request);
-    c.ids.push_back(e.id);
+    c.ids.push_back(id);
   }
   return c;
 }
 
-RequestQueue::Eligible RequestQueue::CountEligible(size_t stop_at_count, uint64_t stop_at_bytes) const {
+RequestQueue::Eligible RequestQueue::CountEligible() const {
   Eligible r;
-  for (const Entry& e : order_) {
-    if (open_.count(e.id)) continue;
-    if (r.count == 0) r.oldest_tick = e.tick;
-    ++r.count;
-    r.bytes += e.request.size();
-    if (r.count >= stop_at_count || r.bytes >= stop_at_bytes) break;
-  }
+  r.count = eligible_.size();
+  r.bytes = eligible_bytes_;
+  if (!eligible_.empty()) r.oldest_tick = entries_.at(eligible_.begin()->second).tick;
   return r;
 }
 

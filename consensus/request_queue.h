@@ -17,7 +17,7 @@
 
 #include <cstdint>
 #include <deque>
-#include <list>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,18 +30,18 @@ class RequestQueue {
 
   enum class AddResult { kAdded, kDuplicate, kFull };
   AddResult Add(const std::string& id, const std::string& request, uint64_t tick);
-  bool Contains(const std::string& id) const { return index_.count(id) != 0; }
+  bool Contains(const std::string& id) const { return entries_.count(id) != 0; }
   void Remove(const std::string& id);
-  size_t size() const { return index_.size(); }
-  bool empty() const { return index_.empty(); }
-  // Arrival tick of the oldest request held (REQUIRES: !empty()).
-  uint64_t OldestTick() const { return order_.front().tick; }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  // Arrival tick of the oldest request held. REQUIRES: !empty().
+  uint64_t OldestTick() const;
 
   // Open-batch membership is counted: one id may sit in several open batches (a
-  // faulty primary, or batches of an abandoned view).
-  void MarkOpen(const std::string& id) { ++open_[id]; }
+  // faulty primary, or batches of an abandoned view). Ids not held are counted too,
+  // so a request that arrives after its batch is already open is not eligible.
+  void MarkOpen(const std::string& id);
   void UnmarkOpen(const std::string& id);
-  void ClearOpen() { open_.clear(); }
   bool IsOpen(const std::string& id) const { return open_.count(id) != 0; }
 
   struct Candidate {
@@ -49,27 +49,32 @@ class RequestQueue {
     std::vector<std::string> ids;
     uint64_t bytes = 0;
   };
-  // The oldest eligible (pending, not open) requests, at most `max_requests` of
-  // them and at most `max_bytes` in total (a first request larger than max_bytes is
-  // never eligible; RequestEvent refuses those anyway).
+  // The oldest eligible (held, not open) requests, at most `max_requests` of them
+  // and at most `max_bytes` in total. O(result).
   Candidate TakeEligible(size_t max_requests, uint64_t max_bytes) const;
-  // Statistics over eligible requests, for the batching decision.
+  // Totals over eligible requests, for the batching decision. O(1).
   struct Eligible {
     size_t count = 0;
     uint64_t bytes = 0;
     uint64_t oldest_tick = 0;  // arrival tick of the oldest eligible request
   };
-  Eligible CountEligible(size_t stop_at_count, uint64_t stop_at_bytes) const;
+  Eligible CountEligible() const;
 
  private:
   struct Entry {
-    std::string id;
     std::string request;
     uint64_t tick;
+    uint64_t order;  // arrival number
   };
+  void MakeEligible(const std::string& id, const Entry& e);
+  void MakeIneligible(const Entry& e);
+
   size_t capacity_;
-  std::list<Entry> order_;
-  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+  uint64_t next_order_ = 0;
+  std::unordered_map<std::string, Entry> entries_;
+  std::map<uint64_t, std::string> all_;       // arrival order -> id
+  std::map<uint64_t, std::string> eligible_;  // arrival order -> id, not open
+  uint64_t eligible_bytes_ = 0;
   std::unordered_map<std::string, uint32_t> open_;
 };
 

@@ -74,7 +74,9 @@ TEST(PbftFaults, EquivocatingPrimaryYieldsEvidenceOncePerPair) {
   EXPECT_TRUE(c.Inject(1, 0, b).evidence.empty());  // the same pair again: nothing new
   // The replica prepared only the first digest.
   for (const auto& e : c.log()) {
-    if (e.from == 1 && e.message.has_prepare()) EXPECT_EQ(e.message.prepare().digest(), a.preprepare().digest());
+    if (e.from == 1 && e.message.has_prepare()) {
+      EXPECT_EQ(e.message.prepare().digest(), a.preprepare().digest());
+    }
   }
 }
 

@@ -31,15 +31,32 @@ TEST(RequestQueue, EligibleSkipsOpenRequestsAndRespectsLimits) {
   EXPECT_EQ(c.bytes, 30u);
   auto by_bytes = q.TakeEligible(10, 25);
   EXPECT_EQ(by_bytes.ids, (std::vector<std::string>{"1", "3"}));
-  auto e = q.CountEligible(100, 1000);
+  auto e = q.CountEligible();
   EXPECT_EQ(e.count, 4u);
+  EXPECT_EQ(e.bytes, 40u);
   EXPECT_EQ(e.oldest_tick, 1u);
   q.UnmarkOpen("2");
   EXPECT_TRUE(q.IsOpen("2"));
   q.UnmarkOpen("2");
   EXPECT_FALSE(q.IsOpen("2"));
-  EXPECT_EQ(q.CountEligible(100, 1000).count, 5u);
-  EXPECT_EQ(q.CountEligible(2, 1000).count, 2u);  // stops early
+  EXPECT_EQ(q.CountEligible().count, 5u);
+  q.UnmarkOpen("0");
+  e = q.CountEligible();
+  EXPECT_EQ(e.count, 6u);
+  EXPECT_EQ(e.oldest_tick, 0u);  // back in its arrival place
+  EXPECT_EQ(q.TakeEligible(1, 1000).ids, std::vector<std::string>{"0"});
+  q.Remove("0");
+  EXPECT_EQ(q.CountEligible().bytes, 50u);
+}
+
+TEST(RequestQueue, RequestArrivingWhileItsBatchIsOpenIsNotEligible) {
+  RequestQueue q(10);
+  q.MarkOpen("x");  // a backup accepted a batch holding "x" before "x" reached it
+  (void)q.Add("x", "rx", 1);
+  EXPECT_EQ(q.CountEligible().count, 0u);
+  EXPECT_EQ(q.OldestTick(), 1u);
+  q.UnmarkOpen("x");
+  EXPECT_EQ(q.CountEligible().count, 1u);
 }
 
 TEST(DeliveredIds, FlagsRepeatsWithinTheWindowAndInsideABatch) {

@@ -119,6 +119,8 @@ class TestCluster {
   void ClearFilter() { filter_ = nullptr; }
   void SetDown(uint32_t i, bool down) { nodes_[i]->down = down; }
   bool serve_fetches = true;
+  // Discard records at each reported stable checkpoint, as replica.h allows.
+  bool prune_records = false;
 
   // Restarts replica i from its durable state (a crash loses only what was in flight).
   void Restart(uint32_t i) {
@@ -195,6 +197,37 @@ class TestCluster {
   }
 
  private:
+  // Keeps the latest entered_view, VIEW-CHANGE and NEW-VIEW records, the checkpoint
+  // records at or above `stable` and every other record above it (replica.h).
+  static void Prune(std::vector<pb::ReplicaRecord>& records, uint64_t stable) {
+    int last_view = -1, last_vc = -1, last_nv = -1;
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (records[i].has_entered_view()) last_view = int(i);
+      if (records[i].has_sent() && records[i].sent().has_view_change()) last_vc = int(i);
+      if (records[i].has_sent() && records[i].sent().has_new_view()) last_nv = int(i);
+    }
+    std::vector<pb::ReplicaRecord> kept;
+    for (size_t i = 0; i < records.size(); ++i) {
+      const pb::ReplicaRecord& r = records[i];
+      bool keep = true;
+      if (r.has_entered_view()) {
+        keep = int(i) == last_view;
+      } else if (r.has_prepared()) {
+        keep = r.prepared().preprepare().sequence() > stable;
+      } else if (r.has_sent()) {
+        const pb::ConsensusMessage& m = r.sent();
+        if (m.has_preprepare()) keep = m.preprepare().sequence() > stable;
+        if (m.has_prepare()) keep = m.prepare().sequence() > stable;
+        if (m.has_commit()) keep = m.commit().sequence() > stable;
+        if (m.has_checkpoint()) keep = m.checkpoint().sequence() >= stable;
+        if (m.has_view_change()) keep = int(i) == last_vc;
+        if (m.has_new_view()) keep = int(i) == last_nv;
+      }
+      if (keep) kept.push_back(r);
+    }
+    records = std::move(kept);
+  }
+
   void Start(uint32_t i, RestoreState restore) {
     Config c = base_;
     c.self = i;
@@ -213,7 +246,10 @@ class TestCluster {
       }
     }
     for (auto& ev : out.evidence) nd.evidence.push_back(std::move(ev));
-    if (out.stable_checkpoint) nd.stable_reports.push_back(*out.stable_checkpoint);
+    if (out.stable_checkpoint) {
+      nd.stable_reports.push_back(*out.stable_checkpoint);
+      if (prune_records) Prune(nd.records, *out.stable_checkpoint);
+    }
     std::vector<Event> follow;
     for (auto& cb : out.committed) {
       std::string prev = nd.state.empty() ? "" : nd.state.back();
