@@ -59,7 +59,9 @@ void Replica::Impl::RestartRequestTimer() {
 }
 
 void Replica::Impl::MaybeCutBatches() {
-  if (cutting_ || in_view_change_ || !is_primary()) return;
+  // No batch before the first clock reading: its timestamp would be meaningless
+  // and backups (which have a clock) would refuse it as skewed.
+  if (cutting_ || in_view_change_ || !is_primary() || now_ms_ == 0) return;
   cutting_ = true;
   while (true) {
     uint64_t open = next_sequence_ - 1 > last_committed_ ? next_sequence_ - 1 - last_committed_ : 0;

@@ -139,6 +139,7 @@ TEST(PbftRestore, RestartedPrimaryContinuesAfterItsLastSequence) {
   c.Request(Req(1));
   c.Request(Req(2));
   c.Restart(0);
+  c.Tick();  // its clock
   c.Request(Req(3));
   uint64_t max_seq = 0;
   std::map<uint64_t, std::string> digest_of;

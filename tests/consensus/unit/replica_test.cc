@@ -98,6 +98,21 @@ TEST(PbftReplica, PersistsEverySignedMessageInTheOutputThatSendsIt) {
   EXPECT_TRUE(persisted);
 }
 
+TEST(PbftReplica, PrimaryWaitsForAClockReadingBeforeItsFirstBatch) {
+  auto keys = testing::TestKeys(4);
+  testing::KeySigner signer(keys[0]);
+  testing::KeyVerifier verifier(testing::PublicKeys(keys));
+  Config cfg = TestConfig();
+  cfg.batch_timeout_ticks = 0;
+  Replica primary(cfg, signer, verifier);
+  Output before = primary.Step(RequestEvent{Req(1), proto::TxId(Req(1))});
+  EXPECT_TRUE(before.messages.empty());
+  Output after = primary.Step(TickEvent{5'000'000});
+  ASSERT_EQ(after.messages.size(), 1u);
+  ASSERT_TRUE(after.messages[0].message.has_preprepare());
+  EXPECT_EQ(after.messages[0].message.preprepare().batch().timestamp_ms(), 5'000'000u);
+}
+
 TEST(PbftReplica, BatchesCutByRequestCount) {
   Config cfg = TestConfig();
   cfg.max_batch_requests = 3;

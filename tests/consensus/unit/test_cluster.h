@@ -93,6 +93,7 @@ class TestCluster {
       nodes_[i]->verifier = std::make_unique<KeyVerifier>(PublicKeys(keys_));
       Start(i, RestoreState{});
     }
+    Tick();  // every replica gets a clock reading before the first request
   }
 
   struct Node {
