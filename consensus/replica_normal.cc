@@ -134,18 +134,22 @@ void Replica::Impl::ReleaseAllSlots() {
 
 void Replica::Impl::OnPrePrepare(uint32_t from, const pb::PrePrepare& pp) {
   if (pp.replica() != from || pp.digest().size() != kDigestSize || !pp.has_batch() ||
-      !BatchWithinLimits(pp.batch()) || pp.view() != view_ || in_view_change_ || from != primary()) {
+      !BatchWithinLimits(pp.batch())) {
     Drop();
     return;
   }
   uint64_t seq = pp.sequence();
-  if (seq <= last_committed_ || seq <= log_.low()) {
-    ReplyCatchUp(from, seq);  // a retransmission from a peer that is behind
-    return;
-  }
-  if (!log_.InWindow(seq)) {
+  if (seq > log_.high()) {  // in any view: peers far ahead mean we must fetch
     NoteFarSequence(from, seq);
     Drop();
+    return;
+  }
+  if (pp.view() != view_ || in_view_change_ || from != primary()) {
+    Drop();
+    return;
+  }
+  if (seq <= last_committed_ || seq <= log_.low()) {
+    ReplyCatchUp(from, seq);  // a retransmission from a peer that is behind
     return;
   }
   Slot& slot = log_.At(seq, view_);
@@ -205,19 +209,22 @@ void Replica::Impl::SendPrepareIfReady(uint64_t sequence) {
 }
 
 void Replica::Impl::OnPrepare(uint32_t from, const pb::Prepare& p) {
-  if (p.replica() != from || p.digest().size() != kDigestSize || p.view() != view_ || in_view_change_ ||
-      from == primary()) {
+  if (p.replica() != from || p.digest().size() != kDigestSize) {
     Drop();
     return;
   }
   uint64_t seq = p.sequence();
-  if (seq <= last_committed_ || seq <= log_.low()) {
-    ReplyCatchUp(from, seq);
-    return;
-  }
-  if (!log_.InWindow(seq)) {
+  if (seq > log_.high()) {
     NoteFarSequence(from, seq);
     Drop();
+    return;
+  }
+  if (p.view() != view_ || in_view_change_ || from == primary()) {
+    Drop();
+    return;
+  }
+  if (seq <= last_committed_ || seq <= log_.low()) {
+    ReplyCatchUp(from, seq);
     return;
   }
   Slot& slot = log_.At(seq, view_);
@@ -245,18 +252,22 @@ void Replica::Impl::OnPrepare(uint32_t from, const pb::Prepare& p) {
 }
 
 void Replica::Impl::OnCommit(uint32_t from, const pb::Commit& c) {
-  if (c.replica() != from || c.digest().size() != kDigestSize || c.view() != view_ || in_view_change_) {
+  if (c.replica() != from || c.digest().size() != kDigestSize) {
     Drop();
     return;
   }
   uint64_t seq = c.sequence();
-  if (seq <= last_committed_ || seq <= log_.low()) {
-    ReplyCatchUp(from, seq);
-    return;
-  }
-  if (!log_.InWindow(seq)) {
+  if (seq > log_.high()) {
     NoteFarSequence(from, seq);
     Drop();
+    return;
+  }
+  if (c.view() != view_ || in_view_change_) {
+    Drop();
+    return;
+  }
+  if (seq <= last_committed_ || seq <= log_.low()) {
+    ReplyCatchUp(from, seq);
     return;
   }
   Slot& slot = log_.At(seq, view_);

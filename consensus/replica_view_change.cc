@@ -221,6 +221,11 @@ void Replica::Impl::InstallNewView(const pb::NewView& nv, const NewViewSelection
     if (selection.entries[i].null_batch) bodies_.Put(pp.digest(), NullBatch(), seq);
     Slot& slot = log_.At(seq, view_);
     slot.preprepare = pp;
+    if (!is_primary()) {  // verified with the NEW-VIEW; a conflicting one is evidence
+      pb::ConsensusMessage vote;
+      *vote.mutable_preprepare() = pp;
+      Observe(vote);
+    }
     AttachBody(slot, seq);
     if (bodies_.Get(pp.digest()) == nullptr) {
       RequestBody(slot, seq, pp.digest());
