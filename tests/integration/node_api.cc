@@ -105,7 +105,7 @@ Result<BlockInfo> NodeApi::Block(uint64_t height) {
   }
   b.height = U64((*j)["header"], "height");
   b.hash = Str((*j)["header"], "hash");
-  for (const auto& id : (*j)["tx_ids"]) b.tx_ids.push_back(id.get<std::string>());
+  for (const auto& id : (*j)["tx_ids"]) b.tx_ids.push_back(id.is_string() ? id.get<std::string>() : "");
   if (b.height != height || b.hash.size() != 64) return Unexpected("GET " + target + " (bad header)", *resp);
   return b;
 }

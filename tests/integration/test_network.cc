@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -57,8 +58,12 @@ Result<uint16_t> PortOf(const json& j, const char* field, const std::string& fil
   if (!j.contains(field) || !j[field].is_string()) return Status::Error("format", file + ": no " + field);
   const std::string text = j[field].get<std::string>();
   const size_t colon = text.rfind(':');
-  if (colon == std::string::npos) return Status::Error("format", file + ": " + field + ": " + text);
-  return static_cast<uint16_t>(std::stoul(text.substr(colon + 1)));
+  uint16_t port = 0;
+  const char* end = text.data() + text.size();
+  if (colon == std::string::npos || std::from_chars(text.data() + colon + 1, end, port).ptr != end) {
+    return Status::Error("format", file + ": " + field + ": " + text);
+  }
+  return port;
 }
 
 std::string Resolve(const std::string& base, const std::string& path) {
@@ -116,8 +121,9 @@ Status TestNetwork::Init(const NetworkOptions& options) {
 
   auto genesis_text = ReadText(net_dir_ + "/genesis.json");
   if (!genesis_text.ok()) return genesis_text.status();
-  const json genesis = json::parse(*genesis_text);
-  for (const auto& v : genesis["validators"]) validator_keys_.push_back(v["public_key"].get<std::string>());
+  const json genesis = json::parse(*genesis_text, nullptr, /*allow_exceptions=*/false);
+  if (!genesis.is_object() || !genesis.contains("validators")) return Status::Error("format", "genesis.json");
+  for (const auto& v : genesis["validators"]) validator_keys_.push_back(v.value("public_key", ""));
 
   std::vector<NodeInfo> validators, observers;
   for (const auto& entry : fs::directory_iterator(net_dir_)) {
@@ -128,8 +134,8 @@ Status TestNetwork::Init(const NetworkOptions& options) {
     json j = json::parse(*text, nullptr, false);
     if (!j.is_object()) return Status::Error("format", file + ": not JSON");
     NodeInfo n;
-    n.name = j["name"].get<std::string>();
-    n.validator = j["role"].get<std::string>() == "validator";
+    n.name = j.value("name", "");
+    n.validator = j.value("role", "") == "validator";
     auto p2p = PortOf(j, "p2p_listen", file);
     auto http = PortOf(j, "http_listen", file);
     if (!p2p.ok()) return p2p.status();
@@ -137,8 +143,8 @@ Status TestNetwork::Init(const NetworkOptions& options) {
     n.p2p_port = *p2p;
     n.http_port = *http;
     n.config_path = entry.path().string();
-    n.data_dir = Resolve(net_dir_, j["data_dir"].get<std::string>());
-    n.key_file = Resolve(net_dir_, j["key_file"].get<std::string>());
+    n.data_dir = Resolve(net_dir_, j.value("data_dir", ""));
+    n.key_file = Resolve(net_dir_, j.value("key_file", ""));
     n.log_path = dir_ + "/logs/" + n.name + ".log";
     // Faster failure detection than the generated defaults (node/config.h).
     j["consensus"]["tick_ms"] = options.tick_ms;

@@ -70,7 +70,10 @@ class TestNetwork {
   // Starts node i (REQUIRES: not running).
   Status Start(size_t i);
   Status StartAll();
+  // Started and not yet reaped (it may have died since: see Alive).
   bool running(size_t i) const { return procs_[i]->running(); }
+  // Running and has not exited (reaps it if it has).
+  bool Alive(size_t i) { return procs_[i]->running() && !procs_[i]->Poll(); }
   // SIGKILL; returns how it ended.
   ExitInfo Kill(size_t i);
   // SIGTERM and wait up to `timeout`; error "timeout" (the node is then SIGKILLed)
