@@ -4,7 +4,9 @@
 // Private to consensus/. Split by concern over several .cc files:
 //   replica.cc              construction, restore, event dispatch, signing guard
 //   replica_normal.cc       requests, batching, pre-prepare / prepare / commit,
-//                           delivery, batch fetch
+//                           delivery
+//   replica_catch_up.cc     catch-up replies to peers that missed votes, batch
+//                           bodies (BatchFetch / BatchReply)
 //   replica_view_change.cc  timers' expiry, VIEW-CHANGE, NEW-VIEW
 //   replica_sync.cc         checkpoints, garbage collection, state transfer,
 //                           retransmission
