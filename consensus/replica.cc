@@ -206,9 +206,8 @@ void Replica::Impl::Restore(RestoreState restore) {
     for (const auto& vc : current_new_view_->view_changes()) consider(vc);
   }
   checkpoints_.Forget(stable_.sequence);
-  for (const auto& [seq, cp] : my_checkpoints_) {
-    if (seq >= log_.low()) (void)checkpoints_.Add(cp);
-  }
+  my_checkpoints_.erase(my_checkpoints_.begin(), my_checkpoints_.lower_bound(log_.low()));
+  for (const auto& [seq, cp] : my_checkpoints_) (void)checkpoints_.Add(cp);
   view_change_floor_ = log_.low();
 
   view_ = max_view;
