@@ -107,6 +107,16 @@ Status Node::Init() {
                                        " is not a validator in the genesis file");
   }
   if (config_.role == NodeRole::kObserver) validator_index_.reset();
+  if (!config_.member_key_file.empty()) {
+    auto mk = crypto::LoadKeyFile(config_.member_key_file);
+    if (!mk.ok()) return Status::Error("config", "member_key_file: " + mk.status().message());
+    member_key_ = std::move(mk).value();
+  }
+  if (!config_.alliance_secret_file.empty()) {
+    auto secret = crypto::LoadSecretFile(config_.alliance_secret_file);
+    if (!secret.ok()) return Status::Error("config", "alliance_secret_file: " + secret.status().message());
+    alliance_secret_ = std::move(secret).value();
+  }
 
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
@@ -201,6 +211,7 @@ Status Node::Init() {
 
   http::Router router;
   RegisterChainRoutes(router, *this);
+  RegisterCreditRoutes(router, *this);
   http::ServerOptions hopts;
   hopts.address = config_.http_listen.host;
   hopts.port = config_.http_listen.port;
@@ -336,6 +347,7 @@ void Node::OnCommit(const ExecutedBlock& block) {
       (void)transport_->Send(p, bytes);
     }
   }
+  for (const auto& listener : commit_listeners_) listener(block);
   Log(LogLevel::kDebug, "committed", {{"height", std::to_string(header.height())},
                                       {"txs", std::to_string(block.tx_ids.size())}});
   std::lock_guard<std::mutex> lock(commit_mu_);
@@ -510,6 +522,20 @@ Result<std::string> Node::Submit(const std::string& raw) {
   sender_->BroadcastToValidators(f.SerializeAsString());
   if (driver_) driver_->PostRequest(raw, *id);
   return id;
+}
+
+void Node::AddCommitListener(std::function<void(const ExecutedBlock&)> listener) {
+  commit_listeners_.push_back(std::move(listener));
+}
+
+Result<std::string> Node::SubmitAsMember(pb::TxBody body) {
+  if (!member_key_) return Status::Error("no_member_key", "this node has no member key (member_key_file)");
+  body.set_chain_id(genesis_.chain_id);
+  body.set_sender(config_.member_id);
+  pb::SignedTx tx;
+  *tx.mutable_body() = std::move(body);
+  tx.set_signature(member_key_->Sign(proto::TxBodySigningBytes(tx.body())));
+  return Submit(tx.SerializeAsString());
 }
 
 std::optional<ledger::TxLocation> Node::WaitForCommit(const std::string& tx_id, std::chrono::milliseconds timeout) {

@@ -3,6 +3,7 @@ if(TARGET cc_p2p AND TARGET cc_http AND TARGET cc_contracts)
   add_library(cc_node STATIC
     ${CMAKE_CURRENT_LIST_DIR}/admission.cc
     ${CMAKE_CURRENT_LIST_DIR}/api_chain.cc
+    ${CMAKE_CURRENT_LIST_DIR}/api_credit.cc
     ${CMAKE_CURRENT_LIST_DIR}/api_json.cc
     ${CMAKE_CURRENT_LIST_DIR}/block_sync.cc
     ${CMAKE_CURRENT_LIST_DIR}/config.cc

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -87,6 +88,18 @@ class Node {
   // Waits until `tx_id` is committed or `timeout` passes; the location if committed.
   std::optional<ledger::TxLocation> WaitForCommit(const std::string& tx_id, std::chrono::milliseconds timeout);
 
+  // Called on the committing thread after each block is durably appended (validators:
+  // the consensus driver; observers: the block applier). Must be quick and must not
+  // block. REQUIRES: called before Start().
+  void AddCommitListener(std::function<void(const ExecutedBlock&)> listener);
+  // Signs a transaction body with this node's member key (member_key_file) and
+  // submits it like Submit(). Code "no_member_key" when the node has none.
+  Result<std::string> SubmitAsMember(pb::TxBody body);
+  // The alliance secret (32 bytes), or nullopt when the node has no secret file.
+  const std::optional<std::string>& alliance_secret() const { return alliance_secret_; }
+  const std::optional<crypto::KeyPair>& member_key() const { return member_key_; }
+  const std::optional<crypto::KeyPair>& node_key() const { return node_key_; }
+
   metrics::Registry& metrics() { return registry_; }
   // Renders every metric, refreshing the gauges first.
   std::string RenderMetrics();
@@ -108,6 +121,9 @@ class Node {
   NodeConfig config_;
   contracts::Genesis genesis_;
   std::optional<crypto::KeyPair> node_key_;
+  std::optional<crypto::KeyPair> member_key_;
+  std::optional<std::string> alliance_secret_;
+  std::vector<std::function<void(const ExecutedBlock&)>> commit_listeners_;
   std::vector<std::string> validator_keys_;
   std::optional<uint32_t> validator_index_;
 
@@ -177,5 +193,9 @@ class Node {
 // Registers the chain endpoints of docs/api.md (status, blocks, transactions,
 // metrics, health) on `router`. Node must outlive the server.
 void RegisterChainRoutes(http::Router& router, Node& node);
+// Registers the credit endpoints (subjects, lookup, events, blacklist, watchlists,
+// alerts, regulator views; node/api_credit.cc). Called from Node::Init after
+// RegisterChainRoutes; may add commit listeners.
+void RegisterCreditRoutes(http::Router& router, Node& node);
 
 }  // namespace cc::node
