@@ -207,6 +207,14 @@ void Replica::Impl::Restore(RestoreState restore) {
   }
   checkpoints_.Forget(stable_.sequence);
   my_checkpoints_.erase(my_checkpoints_.begin(), my_checkpoints_.lower_bound(log_.low()));
+  // The tip's checkpoint, if the tip is one, can be signed again from the restore
+  // state (same bytes as before: Ed25519 is deterministic), should its record be gone.
+  bool resigned = false;
+  if (last_executed_ > 0 && last_executed_ % k == 0 && !my_checkpoints_.count(last_executed_) &&
+      !restore.last_state_digest.empty()) {
+    my_checkpoints_[last_executed_] = auth_.SignCheckpoint(last_executed_, restore.last_state_digest);
+    resigned = true;
+  }
   for (const auto& [seq, cp] : my_checkpoints_) (void)checkpoints_.Add(cp);
   view_change_floor_ = log_.low();
 
@@ -214,6 +222,11 @@ void Replica::Impl::Restore(RestoreState restore) {
   views_entered_ = view_;  // a lower bound: earlier views left no trace
   if (current_new_view_ && current_new_view_->view() != view_) current_new_view_.reset();
   out_ = Output{};
+  if (resigned) {
+    pb::ConsensusMessage m;
+    *m.mutable_checkpoint() = my_checkpoints_[last_executed_];
+    PersistSent(m);
+  }
   if (view_ == 0 || current_new_view_) {
     RestoreActiveView();
   } else {

@@ -267,5 +267,25 @@ TEST(PbftRestore, ViewChangeWaitsForAProvenCheckpointAfterRestart) {
   EXPECT_TRUE(saw_vc);
 }
 
+TEST(PbftRestore, ReSignsTheTipCheckpointWhenItsRecordWasDiscarded) {
+  Config cfg = TestConfig();  // K = 4
+  cfg.batch_timeout_ticks = 0;
+  TestCluster c(cfg);
+  c.prune_records = true;
+  c.prune_stable_checkpoint = true;
+  for (int i = 0; i < 8; ++i) c.Request(Req(i));
+  ASSERT_EQ(c.replica(2).stats().stable_checkpoint, 8u);
+  for (const auto& r : c.node(2).records) {
+    EXPECT_FALSE(r.has_sent() && r.sent().has_checkpoint());
+  }
+  c.Restart(2);
+  c.SetDown(0, true);  // only 1 and 3 can answer: the third share must be its own
+  c.Tick(6);
+  EXPECT_EQ(c.replica(2).stats().stable_checkpoint, 8u);
+  c.Request(Req(100));
+  c.Tick(25);
+  for (uint32_t i = 1; i < 4; ++i) EXPECT_EQ(c.height(i), 9u) << "replica " << i;
+}
+
 }  // namespace
 }  // namespace cc::consensus

@@ -120,8 +120,11 @@ class TestCluster {
   void ClearFilter() { filter_ = nullptr; }
   void SetDown(uint32_t i, bool down) { nodes_[i]->down = down; }
   bool serve_fetches = true;
-  // Discard records at each reported stable checkpoint, as replica.h allows.
+  // Discard records at each reported stable checkpoint, as replica.h allows;
+  // `prune_stable_checkpoint` also drops the own checkpoint record at it (which
+  // replica.h asks drivers to keep) to test the replica's fallback.
   bool prune_records = false;
+  bool prune_stable_checkpoint = false;
 
   // Restarts replica i from its durable state (a crash loses only what was in flight).
   void Restart(uint32_t i) {
@@ -200,7 +203,7 @@ class TestCluster {
  private:
   // Keeps the latest entered_view, VIEW-CHANGE and NEW-VIEW records, the checkpoint
   // records at or above `stable` and every other record above it (replica.h).
-  static void Prune(std::vector<pb::ReplicaRecord>& records, uint64_t stable) {
+  static void Prune(std::vector<pb::ReplicaRecord>& records, uint64_t stable, bool drop_stable_checkpoint) {
     int last_view = -1, last_vc = -1, last_nv = -1;
     for (size_t i = 0; i < records.size(); ++i) {
       if (records[i].has_entered_view()) last_view = int(i);
@@ -220,7 +223,10 @@ class TestCluster {
         if (m.has_preprepare()) keep = m.preprepare().sequence() > stable;
         if (m.has_prepare()) keep = m.prepare().sequence() > stable;
         if (m.has_commit()) keep = m.commit().sequence() > stable;
-        if (m.has_checkpoint()) keep = m.checkpoint().sequence() >= stable;
+        if (m.has_checkpoint()) {
+          keep = m.checkpoint().sequence() > stable ||
+                 (m.checkpoint().sequence() == stable && !drop_stable_checkpoint);
+        }
         if (m.has_view_change()) keep = int(i) == last_vc;
         if (m.has_new_view()) keep = int(i) == last_nv;
       }
@@ -249,7 +255,7 @@ class TestCluster {
     for (auto& ev : out.evidence) nd.evidence.push_back(std::move(ev));
     if (out.stable_checkpoint) {
       nd.stable_reports.push_back(*out.stable_checkpoint);
-      if (prune_records) Prune(nd.records, *out.stable_checkpoint);
+      if (prune_records) Prune(nd.records, *out.stable_checkpoint, prune_stable_checkpoint);
     }
     std::vector<Event> follow;
     for (auto& cb : out.committed) {
