@@ -139,7 +139,7 @@ class Replica::Impl {
   uint64_t views_entered_ = 0;     // views entered after view 0
   uint32_t failed_views_ = 0;      // view changes since the last commit
   uint64_t next_sequence_ = 1;     // primary: next sequence to assign
-  uint64_t last_proposed_ts_ = 0;
+  uint64_t last_proposed_ts_ = 0;  // highest timestamp of any batch ordered in our log
   uint64_t last_committed_ = 0;
   uint64_t last_committed_ts_ = 0;
   uint64_t last_executed_ = 0;

@@ -115,6 +115,9 @@ void Replica::Impl::AttachBody(Slot& slot, uint64_t sequence) {
   const pb::Batch* body = bodies_.Get(slot.digest());
   if (body == nullptr) return;
   if (slot.request_ids.empty()) slot.request_ids = proto::TxIds(*body);
+  // A later batch of ours must not be stamped before one already ordered (e.g.
+  // re-issued by a NEW-VIEW from another primary's clock).
+  last_proposed_ts_ = std::max(last_proposed_ts_, body->timestamp_ms());
   for (const auto& id : slot.request_ids) requests_.MarkOpen(id);
   slot.open_marked = true;
 }
