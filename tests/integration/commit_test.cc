@@ -11,8 +11,6 @@
 namespace cc::integration {
 namespace {
 
-constexpr const char* kCreditctl = CC_BINARY_DIR "/cli/creditctl";
-
 TEST_F(CreditdNetwork, CommitsTenThousandTransactionsOnAllNodes) {
   constexpr size_t kTxs = 10000;
   constexpr size_t kBatch = 200;
@@ -113,7 +111,7 @@ TEST_F(CreditdNetwork, CommitsTenThousandTransactionsOnAllNodes) {
   std::string validators;
   for (const auto& k : net_->validator_keys()) validators += (validators.empty() ? "" : ",") + k;
   for (size_t i = 0; i < net_->size(); ++i) {
-    CommandResult r = RunCommand(kCreditctl, {"verify", "--data-dir", net_->node(i).data_dir, "--validators",
+    CommandResult r = RunCommand(net_->creditctl(), {"verify", "--data-dir", net_->node(i).data_dir, "--validators",
                                               validators, "--chain-id", net_->chain_id()});
     EXPECT_TRUE(r.exit.exited && r.exit.code == 0) << net_->node(i).name << ": " << r.exit.ToString() << "\n"
                                                    << r.output;

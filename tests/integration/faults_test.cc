@@ -167,10 +167,18 @@ TEST_F(CreditdNetwork, ViewChangeAfterPrimaryIsKilled) {
   const std::vector<std::string> owed = AdmittedByOthers(load.admitted(), {old_primary, observer});
   auto scans = CheckConsistent(AllNodes(*net_), owed);
   ASSERT_TRUE(scans.ok()) << scans.status().ToString();
-  auto rejoined = net_->Api(old_primary)->Status();
-  auto survivor = net_->Api(survivors[0])->Status();
-  ASSERT_TRUE(rejoined.ok() && survivor.ok());
-  EXPECT_EQ(rejoined->view, survivor->view) << "the restarted primary did not adopt the current view";
+  const auto view_deadline = steady_clock::now() + kProgressDeadline;
+  for (;;) {
+    auto rejoined = net_->Api(old_primary)->Status();
+    auto survivor = net_->Api(survivors[0])->Status();
+    ASSERT_TRUE(rejoined.ok()) << rejoined.status().ToString();
+    ASSERT_TRUE(survivor.ok()) << survivor.status().ToString();
+    if (rejoined->view == survivor->view && !rejoined->in_view_change) break;
+    ASSERT_LT(steady_clock::now(), view_deadline)
+        << "the restarted primary did not adopt the current view: it is in view " << rejoined->view
+        << (rejoined->in_view_change ? " (changing)" : "") << ", the others in " << survivor->view;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
 }
 
 TEST_F(CreditdNetwork, RepeatedKillsLoseNothingCommitted) {

@@ -102,14 +102,36 @@ Status TestNetwork::Init(const NetworkOptions& options) {
   if (::mkdtemp(tmpl) == nullptr) return Status::Error("io", "mkdtemp failed");
   dir_ = tmpl;
   net_dir_ = dir_ + "/net";
-  creditd_ = kCreditd;
   validators_ = options.validators;
   fs::create_directories(dir_ + "/logs");
+  fs::create_directories(dir_ + "/bin");
+  // Private links to the binaries: every node of this network runs the same
+  // creditd even if the build tree is relinked meanwhile (the linker replaces the
+  // file, the link keeps the old inode). A copy if linking is impossible.
+  creditd_ = dir_ + "/bin/creditd";
+  creditctl_ = dir_ + "/bin/creditctl";
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{kCreditd, creditd_}, {kCreditctl, creditctl_}}) {
+    std::error_code ec;
+    fs::create_hard_link(from, to, ec);
+    if (ec) fs::copy_file(from, to, ec);
+    if (ec) return Status::Error("io", "cannot link or copy " + from + " to " + to + ": " + ec.message());
+    // A binary still being written by a concurrent build cannot be executed
+    // (ETXTBSY) or is truncated; wait, bounded, until it runs.
+    CommandResult probe;
+    for (int attempt = 0; attempt < 60; ++attempt) {
+      probe = RunCommand(to, {"--help"}, std::chrono::seconds(10));
+      if (probe.exit.exited && probe.exit.code == 0) break;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    if (!probe.exit.exited || probe.exit.code != 0) {
+      return Status::Error("binary", to + " --help: " + probe.exit.ToString() + "\n" + probe.output);
+    }
+  }
 
   const size_t total = options.validators + options.observers;
   auto base = PickBasePort(total);
   if (!base.ok()) return base.status();
-  CommandResult init = RunCommand(kCreditctl, {"network", "init", "--validators", std::to_string(options.validators),
+  CommandResult init = RunCommand(creditctl_, {"network", "init", "--validators", std::to_string(options.validators),
                                                "--observers", std::to_string(options.observers), "--out", net_dir_,
                                                "--base-port", std::to_string(*base)});
   if (!init.exit.exited || init.exit.code != 0) {

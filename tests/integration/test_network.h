@@ -1,6 +1,8 @@
 // TestNetwork: a real CreditChain network of creditd processes on 127.0.0.1.
 //
-// Create() makes a temporary folder, runs the real `creditctl network init` into
+// Create() makes a temporary folder, links the build's creditd and creditctl into
+// DIR/bin (so a concurrent relink cannot change them mid-test), runs the real
+// `creditctl network init` into
 // DIR/net on a base port P such that P..P+n-1 (P2P) and P+100..P+100+n-1 (HTTP) were
 // free when probed, and rewrites each node's "consensus" section for faster tests
 // (shorter view-change timeout). Nodes are then started, killed (SIGKILL), stopped
@@ -64,6 +66,9 @@ class TestNetwork {
   const std::string& chain_id() const { return bench_.chain_id; }
   const std::string& writer_token() const { return bench_.token; }
   const std::vector<cli::BenchMember>& members() const { return bench_.members; }
+  // The binaries this network runs (links to the build tree's, see Create).
+  const std::string& creditd() const { return creditd_; }
+  const std::string& creditctl() const { return creditctl_; }
   // Genesis validator public keys, hex, in validator index order.
   const std::vector<std::string>& validator_keys() const { return validator_keys_; }
 
@@ -101,6 +106,7 @@ class TestNetwork {
   std::string dir_;
   std::string net_dir_;
   std::string creditd_;
+  std::string creditctl_;
   size_t validators_ = 0;
   cli::BenchNetwork bench_;
   std::vector<std::string> validator_keys_;
