@@ -30,23 +30,46 @@ size_t VerifiedSignatures::size() const {
   return verified_.size();
 }
 
-Result<std::string> Admission::Admit(const std::string& raw, uint64_t now_ms) {
+Result<std::string> Admission::Screen(const std::string& raw) {
   if (raw.empty()) return Status::Error("malformed", "empty transaction");
   if (raw.size() > max_tx_bytes_) {
-    return Status::Error("too_large", "transaction is " + std::to_string(raw.size()) + " bytes; the limit is " +
-                                          std::to_string(max_tx_bytes_));
+    return Status::Error("too_large", "transaction is " + std::to_string(raw.size()) +
+                                          " bytes; the limit is " + std::to_string(max_tx_bytes_));
   }
   std::string id = proto::TxId(raw);
   if (mempool_.Contains(id)) return Status::Error("duplicate", "transaction is already pending");
-  if (ledger_.FindTx(id).ok()) return Status::Error("already_committed", "transaction is already on the ledger");
-  CC_RETURN_IF_ERROR(contracts::PrecheckTx(state_, raw, now_ms, &signatures_));
+  if (ledger_.FindTx(id).ok())
+    return Status::Error("already_committed", "transaction is already on the ledger");
+  return id;
+}
+
+Status Admission::Enter(const std::string& id, const std::string& raw) {
   CC_RETURN_IF_ERROR(mempool_.Add(id, raw));
-  // It may have committed between the check above and Add (a forwarded copy
-  // arriving as its block lands): do not leave it pending until expiry.
+  // It may have committed between the checks and Add (a forwarded copy arriving as
+  // its block lands): do not leave it pending until expiry.
   if (ledger_.FindTx(id).ok()) {
     mempool_.RemoveCommitted({id});
     return Status::Error("already_committed", "transaction is already on the ledger");
   }
+  return Status::Ok();
+}
+
+Result<std::string> Admission::Admit(const std::string& raw, uint64_t now_ms) {
+  auto id = Screen(raw);
+  if (!id.ok()) return id;
+  CC_RETURN_IF_ERROR(contracts::PrecheckTx(state_, raw, now_ms, &signatures_));
+  CC_RETURN_IF_ERROR(Enter(*id, raw));
+  return id;
+}
+
+Result<std::string> Admission::AdmitForwarded(const std::string& raw) {
+  auto id = Screen(raw);
+  if (!id.ok()) return id;
+  pb::SignedTx tx;
+  CC_RETURN_IF_ERROR(proto::ParseCanonicalTx(raw, &tx));
+  if (tx.body().chain_id() != chain_id_)
+    return Status::Error("wrong_chain", "transaction is for another chain");
+  CC_RETURN_IF_ERROR(Enter(*id, raw));
   return id;
 }
 

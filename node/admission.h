@@ -45,12 +45,19 @@ class Admission {
  public:
   // All borrowed; they must outlive the Admission.
   Admission(const NodeState& state, const ledger::Ledger& ledger, Mempool& mempool,
-            const VerifiedSignatures& signatures, uint32_t max_tx_bytes)
-      : state_(state), ledger_(ledger), mempool_(mempool), signatures_(signatures), max_tx_bytes_(max_tx_bytes) {}
+            const VerifiedSignatures& signatures, uint32_t max_tx_bytes, std::string chain_id)
+      : state_(state), ledger_(ledger), mempool_(mempool), signatures_(signatures), max_tx_bytes_(max_tx_bytes),
+        chain_id_(std::move(chain_id)) {}
 
   // On success returns the tx id (32 raw bytes) and the tx is in the mempool.
   // `now_ms` is the wall clock used for the validity window.
   Result<std::string> Admit(const std::string& raw, uint64_t now_ms);
+  // For a transaction forwarded by another validator to a replica that is not the
+  // primary: size, canonical form, chain id and duplicate checks only. Its
+  // signature and the contract rules are checked once, at execution; verifying it
+  // here too would double the dominant cost (the primary, which chooses what is
+  // proposed, still uses Admit).
+  Result<std::string> AdmitForwarded(const std::string& raw);
 
  private:
   const NodeState& state_;
@@ -58,6 +65,11 @@ class Admission {
   Mempool& mempool_;
   const VerifiedSignatures& signatures_;
   const uint32_t max_tx_bytes_;
+  const std::string chain_id_;
+  // Checks shared by both paths; returns the id.
+  Result<std::string> Screen(const std::string& raw);
+  // Adds to the mempool, undoing it if the tx committed meanwhile.
+  Status Enter(const std::string& id, const std::string& raw);
 };
 
 }  // namespace cc::node

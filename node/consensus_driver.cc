@@ -15,6 +15,10 @@ uint64_t WallMs() {
                                    .count());
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
 [[noreturn]] void Fatal(const std::string& what) {
   std::fprintf(stderr, "creditd: fatal: %s\n", what.c_str());
   std::fflush(stderr);
@@ -55,6 +59,7 @@ void ConsensusDriver::Start() {
     std::lock_guard<std::mutex> lock(mu_);
     stats_ = replica_->stats();
   }
+  exec_thread_ = std::thread([this] { RunExecutor(); });
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -65,6 +70,12 @@ void ConsensusDriver::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(exec_mu_);
+    exec_stopping_ = true;
+  }
+  exec_cv_.notify_all();
+  if (exec_thread_.joinable()) exec_thread_.join();
 }
 
 void ConsensusDriver::PostMessage(uint32_t from, pb::ConsensusMessage message) {
@@ -128,12 +139,14 @@ void ConsensusDriver::Run() {
     // Everything that arrived together is stepped together and its records are
     // synced in one write before any of its messages leave.
     consensus::Output acc;
+    const auto step_start = Clock::now();
     for (auto& ev : events) Merge(acc, replica_->Step(ev));
     if (Clock::now() >= next_tick) {
       Merge(acc, replica_->Step(consensus::TickEvent{WallMs()}));
       next_tick += tick;
       if (next_tick < Clock::now()) next_tick = Clock::now() + tick;  // fell behind: no burst
     }
+    if (hooks_.on_timing) hooks_.on_timing("step", SecondsSince(step_start));
     Carry(std::move(acc));
     primary_ = replica_->primary();
     std::lock_guard<std::mutex> lock(mu_);
@@ -148,11 +161,16 @@ std::optional<uint64_t> RecordSequence(const pb::ReplicaRecord& r) {
   if (!r.has_sent()) return std::nullopt;
   const auto& m = r.sent();
   switch (m.kind_case()) {
-    case pb::ConsensusMessage::kPreprepare: return m.preprepare().sequence();
-    case pb::ConsensusMessage::kPrepare: return m.prepare().sequence();
-    case pb::ConsensusMessage::kCommit: return m.commit().sequence();
-    case pb::ConsensusMessage::kCheckpoint: return m.checkpoint().sequence();
-    default: return std::nullopt;  // view change / new view: about views
+    case pb::ConsensusMessage::kPreprepare:
+      return m.preprepare().sequence();
+    case pb::ConsensusMessage::kPrepare:
+      return m.prepare().sequence();
+    case pb::ConsensusMessage::kCommit:
+      return m.commit().sequence();
+    case pb::ConsensusMessage::kCheckpoint:
+      return m.checkpoint().sequence();
+    default:
+      return std::nullopt;  // view change / new view: about views
   }
 }
 }  // namespace
@@ -180,45 +198,66 @@ void ConsensusDriver::CompactRecords(uint64_t stable) {
 }
 
 void ConsensusDriver::Carry(consensus::Output out) {
-  while (true) {
-    if (!out.persist.empty()) {
-      Status st = ledger_.AppendRecords(out.persist);
-      if (!st.ok()) Fatal("persisting consensus records: " + st.ToString());
-      log_.insert(log_.end(), out.persist.begin(), out.persist.end());
+  if (!out.persist.empty()) {
+    const auto t = std::chrono::steady_clock::now();
+    Status st = ledger_.AppendRecords(out.persist);
+    if (!st.ok()) Fatal("persisting consensus records: " + st.ToString());
+    if (hooks_.on_timing) hooks_.on_timing("persist", SecondsSince(t));
+    log_.insert(log_.end(), out.persist.begin(), out.persist.end());
+  }
+  if (out.stable_checkpoint) CompactRecords(*out.stable_checkpoint);
+  for (const auto& m : out.messages) {
+    pb::PeerFrame frame;
+    *frame.mutable_consensus() = m.message;
+    const std::string bytes = frame.SerializeAsString();
+    if (m.to) {
+      sender_.SendToValidator(*m.to, bytes);
+    } else {
+      sender_.BroadcastToValidators(bytes);
     }
-    if (out.stable_checkpoint) CompactRecords(*out.stable_checkpoint);
-    for (const auto& m : out.messages) {
-      pb::PeerFrame frame;
-      *frame.mutable_consensus() = m.message;
-      const std::string bytes = frame.SerializeAsString();
-      if (m.to) {
-        sender_.SendToValidator(*m.to, bytes);
-      } else {
-        sender_.BroadcastToValidators(bytes);
-      }
-    }
-    for (const auto& e : out.evidence) {
-      if (hooks_.on_evidence) hooks_.on_evidence(e);
-    }
-    if (out.fetch && hooks_.on_fetch) hooks_.on_fetch(out.fetch->from_sequence, out.fetch->to_sequence);
+  }
+  for (const auto& e : out.evidence) {
+    if (hooks_.on_evidence) hooks_.on_evidence(e);
+  }
+  if (out.fetch && hooks_.on_fetch) hooks_.on_fetch(out.fetch->from_sequence, out.fetch->to_sequence);
 
-    consensus::Output next;
-    for (const auto& c : out.committed) {
-      if (c.sequence <= ledger_.Height()) continue;  // already durable (restart overlap)
-      if (c.sequence != ledger_.Height() + 1) Fatal("replica committed out of order");
-      auto executed = executor_.Execute(c.batch, c.certificate, c.duplicates);
-      if (!executed.ok()) Fatal("executing block " + std::to_string(c.sequence) + ": " + executed.status().ToString());
-      Status st = ledger_.Append(executed->block, executed->writes);
-      if (!st.ok()) Fatal("appending block " + std::to_string(c.sequence) + ": " + st.ToString());
-      if (hooks_.on_commit) hooks_.on_commit(*executed);
-      Merge(next, replica_->Step(consensus::ExecutedEvent{
-                      c.sequence, proto::BlockHash(executed->block.block().header())}));
+  if (!out.committed.empty()) {
+    {
+      std::lock_guard<std::mutex> lock(exec_mu_);
+      for (auto& c : out.committed) exec_queue_.push_back(std::move(c));
     }
-    if (next.persist.empty() && next.messages.empty() && next.committed.empty() && next.evidence.empty() &&
-        !next.fetch) {
-      return;
+    exec_cv_.notify_one();
+  }
+}
+
+void ConsensusDriver::RunExecutor() {
+  for (;;) {
+    consensus::CommittedBatch c;
+    {
+      std::unique_lock<std::mutex> lock(exec_mu_);
+      exec_cv_.wait(lock, [this] { return exec_stopping_ || !exec_queue_.empty(); });
+      if (exec_stopping_) return;
+      c = std::move(exec_queue_.front());
+      exec_queue_.pop_front();
     }
-    out = std::move(next);
+    if (c.sequence <= ledger_.Height()) continue;  // already durable (restart overlap)
+    if (c.sequence != ledger_.Height() + 1) Fatal("replica committed out of order");
+    auto t = std::chrono::steady_clock::now();
+    auto executed = executor_.Execute(c.batch, c.certificate, c.duplicates);
+    if (!executed.ok())
+      Fatal("executing block " + std::to_string(c.sequence) + ": " + executed.status().ToString());
+    if (hooks_.on_timing) hooks_.on_timing("execute", SecondsSince(t));
+    t = std::chrono::steady_clock::now();
+    Status st = ledger_.Append(executed->block, executed->writes);
+    if (!st.ok()) Fatal("appending block " + std::to_string(c.sequence) + ": " + st.ToString());
+    if (hooks_.on_timing) hooks_.on_timing("append", SecondsSince(t));
+    if (hooks_.on_commit) hooks_.on_commit(*executed);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(
+          consensus::ExecutedEvent{c.sequence, proto::BlockHash(executed->block.block().header())});
+    }
+    cv_.notify_one();
   }
 }
 

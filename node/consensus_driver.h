@@ -3,9 +3,13 @@
 // Network, HTTP and verification threads only Post* events into its queue. The
 // thread steps the replica, then carries out each Output in the order replica.h
 // demands: records are synced to the ledger's log BEFORE any message of that output
-// leaves; committed batches are executed and appended (block + certificate + state
-// as one synced write) and reported back as Executed events. Ticks come from a
-// steady clock every `tick_ms`; batch timestamps from the wall clock.
+// leaves. Committed batches go, in order, to a second thread, the executor, which
+// executes and appends each (block + certificate + state as one synced write) and
+// reports it back as an Executed event; so agreement on the next batches proceeds
+// while a block executes. A crash between commit and append loses nothing: the
+// block is re-obtained by block sync from the validators that committed it.
+// Ticks come from a steady clock every `tick_ms`; batch timestamps from the wall
+// clock.
 //
 // A storage failure while persisting or appending aborts the process: continuing
 // could equivocate or lose a committed block, and a restart recovers cleanly.
@@ -39,6 +43,9 @@ class ConsensusDriver {
     std::function<void(const pb::Evidence&)> on_evidence;
     // Block sync: the replica wants committed blocks [from, to].
     std::function<void(uint64_t from, uint64_t to)> on_fetch;
+    // Where the driver thread's time goes, in seconds: "step" (replica steps of one
+    // loop), "persist" (synced record writes), "execute" and "append" (per block).
+    std::function<void(const char* stage, double seconds)> on_timing;
   };
 
   // Borrowed: signer, verifier, ledger, executor, sender outlive the driver.
@@ -58,6 +65,7 @@ class ConsensusDriver {
 
  private:
   void Run();
+  void RunExecutor();
   void Carry(consensus::Output out);
   void Merge(consensus::Output& into, consensus::Output&& from);
   // Drops persisted records at or below a stable checkpoint, keeping the latest
@@ -81,6 +89,13 @@ class ConsensusDriver {
   bool stopping_ = false;
   std::thread thread_;
   consensus::Stats stats_;  // guarded by mu_
+
+  // Committed batches waiting for the executor thread, in sequence order.
+  std::mutex exec_mu_;
+  std::condition_variable exec_cv_;
+  std::deque<consensus::CommittedBatch> exec_queue_;
+  bool exec_stopping_ = false;
+  std::thread exec_thread_;
   std::atomic<uint32_t> primary_{0};
 };
 

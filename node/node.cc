@@ -103,7 +103,8 @@ Status Node::Init() {
     if (validator_keys_[i] == node_key_->public_key()) validator_index_ = i;
   }
   if (config_.role == NodeRole::kValidator && !validator_index_) {
-    return Status::Error("config", "role: validator, but key_file's public key " + ToHex(node_key_->public_key()) +
+    return Status::Error("config", "role: validator, but key_file's public key " +
+                                       ToHex(node_key_->public_key()) +
                                        " is not a validator in the genesis file");
   }
   if (config_.role == NodeRole::kObserver) validator_index_.reset();
@@ -121,12 +122,15 @@ Status Node::Init() {
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
   if (ec) return Status::Error("config", "data_dir: " + ec.message());
-  auto ledger = ledger::LevelDbLedger::Open(ledger::LedgerDbPath(config_.data_dir));
+  ledger::OpenOptions ledger_options;
+  ledger_options.cache_bytes = 64u << 20;  // hot state (members, params, counters) stays in memory
+  auto ledger = ledger::LevelDbLedger::Open(ledger::LedgerDbPath(config_.data_dir), ledger_options);
   if (!ledger.ok()) return Status::Error("storage", "opening the ledger: " + ledger.status().ToString());
   ledger_ = std::move(ledger).value();
   state_ = std::make_unique<NodeState>(*ledger_, genesis_);
   executor_ = std::make_unique<ContractsExecutor>(*ledger_, genesis_, *state_, &signatures_);
-  admission_ = std::make_unique<Admission>(*state_, *ledger_, mempool_, signatures_, config_.mempool.max_tx_bytes);
+  admission_ = std::make_unique<Admission>(*state_, *ledger_, mempool_, signatures_,
+                                           config_.mempool.max_tx_bytes, genesis_.chain_id);
   pool_ = std::make_unique<WorkerPool>(config_.mempool.verify_threads, 100000);
 
   // Transport peers: everyone in the config.
@@ -175,13 +179,22 @@ Status Node::Init() {
     hooks.on_commit = [this](const ExecutedBlock& b) { OnCommit(b); };
     hooks.on_evidence = [this](const pb::Evidence& e) { OnEvidence(e); };
     hooks.on_fetch = [this](uint64_t from, uint64_t to) { OnFetch(from, to); };
+    auto& stages = registry_.AddHistogramFamily(
+        "creditd_driver_stage_seconds",
+        "Consensus driver thread time per stage (step, persist, execute, append)", {"stage"},
+        metrics::LatencyBuckets());
+    hooks.on_timing = [&stages](const char* stage, double seconds) {
+      stages.WithLabels({stage}).Observe(seconds);
+    };
     driver_ = std::make_unique<ConsensusDriver>(std::move(dopts), *signer_, *verifier_, *ledger_, *executor_,
                                                 *sender_, std::move(hooks));
   }
 
   // Metrics.
-  committed_txs_ = &registry_.AddCounter("creditd_committed_transactions_total", "Transactions in committed blocks");
-  committed_blocks_ = &registry_.AddCounter("creditd_committed_blocks_total", "Blocks committed by this node");
+  committed_txs_ =
+      &registry_.AddCounter("creditd_committed_transactions_total", "Transactions in committed blocks");
+  committed_blocks_ =
+      &registry_.AddCounter("creditd_committed_blocks_total", "Blocks committed by this node");
   rejected_txs_ = &registry_.AddCounter("creditd_rejected_transactions_total",
                                         "Committed transactions whose receipt is a rejection");
   commit_latency_ = &registry_.AddHistogram("creditd_commit_latency_seconds",
@@ -195,10 +208,10 @@ Status Node::Init() {
   peers_gauge_ = &registry_.AddGauge("creditd_peers_connected", "Peers with an authenticated link");
   dropped_msgs_gauge_ = &registry_.AddGauge("creditd_consensus_dropped_messages",
                                             "Consensus messages dropped as invalid since start");
-  observer_rejected_gauge_ = &registry_.AddGauge("creditd_observer_rejected_blocks",
-                                                 "Fetched blocks refused (bad certificate or state mismatch)");
-  forwarded_dropped_ = &registry_.AddCounter("creditd_forwarded_dropped_total",
-                                             "Forwarded transactions dropped because the verify queue was full");
+  observer_rejected_gauge_ = &registry_.AddGauge(
+      "creditd_observer_rejected_blocks", "Fetched blocks refused (bad certificate or state mismatch)");
+  forwarded_dropped_ = &registry_.AddCounter(
+      "creditd_forwarded_dropped_total", "Forwarded transactions dropped because the verify queue was full");
   http_metrics_ = std::make_unique<http::HttpMetrics>(registry_);
 
   std::vector<http::TokenEntry> entries;
@@ -233,12 +246,14 @@ Status Node::Start() {
        {"validator", validator_index_ ? std::to_string(*validator_index_) : "-"},
        {"height", std::to_string(ledger_->Height())},
        {"chain_id", genesis_.chain_id}});
-  CC_RETURN_IF_ERROR(transport_->Start([this](p2p::PeerIndex p, std::string f) { OnFrame(p, std::move(f)); }));
+  CC_RETURN_IF_ERROR(
+      transport_->Start([this](p2p::PeerIndex p, std::string f) { OnFrame(p, std::move(f)); }));
   if (driver_) driver_->Start();
   if (!is_validator()) applier_ = std::thread([this] { ApplierLoop(); });
   housekeeping_ = std::thread([this] { Housekeeping(); });
   Status st = http_->Start();
-  if (!st.ok()) return Status::Error("bind", "http_listen " + config_.http_listen.ToString() + ": " + st.message());
+  if (!st.ok())
+    return Status::Error("bind", "http_listen " + config_.http_listen.ToString() + ": " + st.message());
   Log(LogLevel::kInfo, "listening",
       {{"http", config_.http_listen.host + ":" + std::to_string(http_->port())},
        {"p2p", config_.p2p_listen.host + ":" + std::to_string(transport_->listen_port())}});
@@ -247,9 +262,7 @@ Status Node::Start() {
 
 void Node::Stop() {
   if (stopping_.exchange(true)) return;
-  {
-    std::lock_guard<std::mutex> lock(stop_mu_);
-  }
+  { std::lock_guard<std::mutex> lock(stop_mu_); }
   stop_cv_.notify_all();
   applier_cv_.notify_all();
   commit_cv_.notify_all();
@@ -285,7 +298,8 @@ void Node::OnFrame(p2p::PeerIndex peer, std::string frame) {
       if (!is_validator()) break;  // observers do not order transactions
       auto raw = std::make_shared<std::string>(std::move(*f.mutable_tx()));
       const bool queued = pool_->TrySubmit([this, raw] {
-        auto id = admission_->Admit(*raw, NowMs());
+        const bool primary = driver_ && validator_index_ && driver_->primary() == *validator_index_;
+        auto id = primary ? admission_->Admit(*raw, NowMs()) : admission_->AdmitForwarded(*raw);
         if (id.ok() && driver_) driver_->PostRequest(*raw, *id);
       });
       if (!queued) forwarded_dropped_->Inc();
@@ -302,7 +316,8 @@ void Node::OnFrame(p2p::PeerIndex peer, std::string frame) {
     }
     case pb::PeerFrame::kSyncResponse: {
       sync_.OnResponse(f.sync_response());
-      std::vector<pb::CertifiedBlock> blocks(f.sync_response().blocks().begin(), f.sync_response().blocks().end());
+      std::vector<pb::CertifiedBlock> blocks(f.sync_response().blocks().begin(),
+                                             f.sync_response().blocks().end());
       if (blocks.empty()) break;
       if (driver_) {
         driver_->PostFetched(std::move(blocks));
@@ -348,8 +363,8 @@ void Node::OnCommit(const ExecutedBlock& block) {
     }
   }
   for (const auto& listener : commit_listeners_) listener(block);
-  Log(LogLevel::kDebug, "committed", {{"height", std::to_string(header.height())},
-                                      {"txs", std::to_string(block.tx_ids.size())}});
+  Log(LogLevel::kDebug, "committed",
+      {{"height", std::to_string(header.height())}, {"txs", std::to_string(block.tx_ids.size())}});
   std::lock_guard<std::mutex> lock(commit_mu_);
   commit_cv_.notify_all();
 }
@@ -363,9 +378,10 @@ void Node::OnFetch(uint64_t from, uint64_t to) {
 }
 
 void Node::OnEvidence(const pb::Evidence& evidence) {
-  Log(LogLevel::kWarn, "byzantine evidence", {{"replica", std::to_string(evidence.replica())},
-                                               {"view", std::to_string(evidence.view())},
-                                               {"sequence", std::to_string(evidence.sequence())}});
+  Log(LogLevel::kWarn, "byzantine evidence",
+      {{"replica", std::to_string(evidence.replica())},
+       {"view", std::to_string(evidence.view())},
+       {"sequence", std::to_string(evidence.sequence())}});
   std::lock_guard<std::mutex> lock(evidence_mu_);
   if (evidence_.size() < 10000) evidence_.push_back(evidence);
 }
@@ -425,7 +441,8 @@ void Node::ApplierLoop() {
     {
       std::unique_lock<std::mutex> lock(applier_mu_);
       applier_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] {
-        return stopping_.load() || (!pending_blocks_.empty() && pending_blocks_.begin()->first <= ledger_->Height() + 1);
+        return stopping_.load() ||
+               (!pending_blocks_.empty() && pending_blocks_.begin()->first <= ledger_->Height() + 1);
       });
       if (stopping_) return;
       while (!pending_blocks_.empty() && pending_blocks_.begin()->first <= ledger_->Height()) {
@@ -443,7 +460,8 @@ void Node::ApplyObservedBlock(const pb::CertifiedBlock& block) {
   const auto& header = block.block().header();
   const std::string height = std::to_string(header.height());
   Status st = ledger::CheckBlock(block.block());
-  if (st.ok()) st = ledger::VerifyCertificate(block.certificate(), header, genesis_.chain_id, validator_keys_);
+  if (st.ok())
+    st = ledger::VerifyCertificate(block.certificate(), header, genesis_.chain_id, validator_keys_);
   if (!st.ok()) {
     observer_rejected_blocks_++;
     Log(LogLevel::kWarn, "refused block", {{"height", height}, {"reason", st.ToString()}});
@@ -455,7 +473,8 @@ void Node::ApplyObservedBlock(const pb::CertifiedBlock& block) {
   for (const auto& tx : block.block().txs()) batch.add_requests(tx);
   auto executed = executor_->Execute(batch, block.certificate(), {});
   if (!executed.ok()) {
-    Log(LogLevel::kError, "cannot execute block", {{"height", height}, {"reason", executed.status().ToString()}});
+    Log(LogLevel::kError, "cannot execute block",
+        {{"height", height}, {"reason", executed.status().ToString()}});
     observer_rejected_blocks_++;
     return;
   }
@@ -538,7 +557,8 @@ Result<std::string> Node::SubmitAsMember(pb::TxBody body) {
   return Submit(tx.SerializeAsString());
 }
 
-std::optional<ledger::TxLocation> Node::WaitForCommit(const std::string& tx_id, std::chrono::milliseconds timeout) {
+std::optional<ledger::TxLocation> Node::WaitForCommit(const std::string& tx_id,
+                                                      std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock<std::mutex> lock(commit_mu_);
   for (;;) {
