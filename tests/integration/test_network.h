@@ -96,7 +96,8 @@ class TestNetwork {
   std::string LogTail(size_t i, size_t lines = 40) const;
   std::string AllLogTails(size_t lines = 40) const;
 
-  // Finds a free base port (see above); exposed for the hostile-peer test's needs.
+  // A base port P with P..P+nodes-1 and P+100..P+100+nodes-1 free when probed,
+  // preferring ports below the kernel's ephemeral range.
   static Result<uint16_t> PickBasePort(size_t nodes);
 
  private:
