@@ -11,7 +11,9 @@ namespace cc::consensus {
 namespace {
 
 constexpr size_t kMaxPendingRequests = 100000;
-constexpr uint32_t kMaxTimeoutDoublings = 16;
+// Timers double per failed view, up to 16x: beyond that a replica that moved ahead
+// alone (partitioned) would leave the others waiting minutes to catch up with it.
+constexpr uint32_t kMaxTimeoutDoublings = 4;
 
 void CheckConfig(const Config& c) {
   // Configuration comes from the operator's validated config file; a bad one here
@@ -40,8 +42,23 @@ Replica::Impl::Impl(Config config, Signer& signer, Verifier& verifier, RestoreSt
 }
 
 uint64_t Replica::Impl::TimeoutTicks() const {
-  uint32_t doublings = std::min(failed_views_, kMaxTimeoutDoublings);
+  // The request timer of an active view doubles with each view change since the
+  // last commit; the timer of a view change in progress with each before it.
+  uint32_t doublings = in_view_change_ ? (failed_views_ > 0 ? failed_views_ - 1 : 0) : failed_views_;
+  doublings = std::min(doublings, kMaxTimeoutDoublings);
+  // Another replica already asks for a higher view: this one is not where the
+  // others will meet, so do not wait long in it (at most one doubling).
+  if (doublings > 1 && HigherViewRequested()) doublings = 1;
   return static_cast<uint64_t>(config_.view_change_timeout_ticks) << doublings;
+}
+
+bool Replica::Impl::HigherViewRequested() const {
+  for (auto it = view_changes_.upper_bound(view_); it != view_changes_.end(); ++it) {
+    for (const auto& [replica, vc] : it->second) {
+      if (replica != config_.self) return true;
+    }
+  }
+  return false;
 }
 
 uint64_t Replica::Impl::RetransmitTicks() const {
@@ -235,7 +252,7 @@ void Replica::Impl::Restore(RestoreState restore) {
     // once a stable checkpoint covers what the records may have lost.
     in_view_change_ = true;
     failed_views_ = 1;
-    view_change_deadline_ = tick_ + TimeoutTicks();
+    view_change_timer_start_ = tick_;
     SendViewChange();
   }
   if (stable_.sequence < view_change_floor_ && !view_change_pending_) RequestCheckpoints();

@@ -58,7 +58,8 @@ class Replica::Impl {
   uint32_t f() const { return FaultsTolerated(config_.n); }
   uint32_t quorum() const { return QuorumSize(config_.n); }
   uint32_t commit_quorum() const { return config_.test_only_commit_quorum_2f ? 2 * f() : quorum(); }
-  uint64_t TimeoutTicks() const;
+  uint64_t TimeoutTicks() const;  // of the running timer; evaluated when checked
+  bool HigherViewRequested() const;
   uint64_t RetransmitTicks() const;
   size_t MaxMessageBytes(const pb::ConsensusMessage& m) const;
   void Drop() { ++dropped_; }
@@ -163,8 +164,8 @@ class Replica::Impl {
   // Time.
   uint64_t tick_ = 0;
   uint64_t now_ms_ = 0;
-  std::optional<uint64_t> request_deadline_;
-  std::optional<uint64_t> view_change_deadline_;
+  std::optional<uint64_t> request_timer_start_;      // active view, requests held
+  std::optional<uint64_t> view_change_timer_start_;  // in view change
   uint64_t view_started_tick_ = 0;  // when view_ became active here
   uint64_t last_retransmit_tick_ = 0;
   std::map<uint32_t, uint64_t> last_peer_reply_tick_;  // rate limit of NEW-VIEW / checkpoint replies

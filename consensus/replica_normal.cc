@@ -43,15 +43,15 @@ void Replica::Impl::OnRequest(const RequestEvent& ev) {
     case RequestQueue::AddResult::kAdded:
       break;
   }
-  if (!in_view_change_ && !request_deadline_) request_deadline_ = tick_ + TimeoutTicks();
+  if (!in_view_change_ && !request_timer_start_) request_timer_start_ = tick_;
   MaybeCutBatches();
 }
 
 void Replica::Impl::RestartRequestTimer() {
   if (in_view_change_ || requests_.empty()) {
-    request_deadline_.reset();
+    request_timer_start_.reset();
   } else {
-    request_deadline_ = tick_ + TimeoutTicks();
+    request_timer_start_ = tick_;
   }
 }
 

@@ -15,10 +15,12 @@ constexpr uint64_t kStarvationFactor = 4;
 
 void Replica::Impl::CheckTimers() {
   if (in_view_change_) {
-    if (view_change_deadline_ && tick_ >= *view_change_deadline_) StartViewChange(view_ + 1);
+    if (view_change_timer_start_ && tick_ >= *view_change_timer_start_ + TimeoutTicks()) {
+      StartViewChange(view_ + 1);
+    }
     return;
   }
-  if (request_deadline_ && tick_ >= *request_deadline_) {
+  if (request_timer_start_ && tick_ >= *request_timer_start_ + TimeoutTicks()) {
     StartViewChange(view_ + 1);
     return;
   }
@@ -49,8 +51,8 @@ void Replica::Impl::StartViewChange(uint64_t new_view) {
   EnterView(new_view);
   in_view_change_ = true;
   current_new_view_.reset();
-  request_deadline_.reset();
-  view_change_deadline_ = tick_ + TimeoutTicks();  // doubles with each failed view in a row
+  request_timer_start_.reset();
+  view_change_timer_start_ = tick_;
   ++failed_views_;
 
   my_view_changes_.erase(my_view_changes_.begin(), my_view_changes_.lower_bound(new_view));
@@ -206,7 +208,7 @@ void Replica::Impl::InstallNewView(const pb::NewView& nv, const NewViewSelection
   log_.Clear();
   if (nv.view() > view_) EnterView(nv.view());
   in_view_change_ = false;
-  view_change_deadline_.reset();
+  view_change_timer_start_.reset();
   view_change_pending_ = false;
   view_started_tick_ = tick_;
   current_new_view_ = nv;

@@ -3,6 +3,8 @@
 // timer doubles over failed views, a replica that missed the NEW-VIEW catches up.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "proto/canonical.h"
 #include "tests/consensus/unit/test_cluster.h"
 
@@ -168,6 +170,54 @@ TEST(PbftViewChange, RejectsNewViewThatDropsAPreparedRequest) {
     ASSERT_EQ(c.height(i), 1u) << "replica " << i;
     EXPECT_EQ(c.node(i).ledger[0].batch.requests(0), Req(1));
   }
+}
+
+// One replica alone (no quorum possible): the ticks at which it entered each view.
+struct Lonely {
+  Lonely() : keys(testing::TestKeys(4)), signer(keys[2]), verifier(testing::PublicKeys(keys)) {
+    Config cfg = TestConfig();  // base timeout 20 ticks
+    cfg.self = 2;
+    replica = std::make_unique<Replica>(cfg, signer, verifier);
+    (void)replica->Step(TickEvent{1'000'000});
+    (void)replica->Step(RequestEvent{Req(1), proto::TxId(Req(1))});
+  }
+  // Ticks until the view reaches `view`; returns the tick count it took.
+  uint64_t TicksUntilView(uint64_t view, uint64_t limit = 5000) {
+    for (uint64_t t = 1; t <= limit; ++t) {
+      (void)replica->Step(TickEvent{1'000'000 + t});
+      if (replica->view() >= view) return t;
+    }
+    return limit + 1;
+  }
+  std::vector<crypto::KeyPair> keys;
+  testing::KeySigner signer;
+  testing::KeyVerifier verifier;
+  std::unique_ptr<Replica> replica;
+};
+
+TEST(PbftViewChange, TimerDoublingIsCappedAtSixteenTimes) {
+  Lonely l;
+  EXPECT_EQ(l.TicksUntilView(1), 20u);   // request timer
+  EXPECT_EQ(l.TicksUntilView(2), 20u);   // view change of view 1 did not complete
+  EXPECT_EQ(l.TicksUntilView(3), 40u);
+  EXPECT_EQ(l.TicksUntilView(4), 80u);
+  EXPECT_EQ(l.TicksUntilView(5), 160u);
+  EXPECT_EQ(l.TicksUntilView(6), 320u);
+  EXPECT_EQ(l.TicksUntilView(7), 320u);  // capped
+}
+
+TEST(PbftViewChange, DoesNotWaitLongInAViewOthersHaveLeft) {
+  Lonely l;
+  ASSERT_EQ(l.TicksUntilView(3), 80u);  // now waiting 80 ticks in view 3
+  // Replica 3 asks for view 5: a valid VIEW-CHANGE (genesis checkpoint, nothing prepared).
+  pb::ConsensusMessage m;
+  pb::ViewChange* vc = m.mutable_view_change();
+  vc->set_new_view(5);
+  vc->set_replica(3);
+  vc->set_signature(l.keys[3].Sign(proto::ViewChangeSigningBytes("unit-test-chain", *vc)));
+  (void)l.replica->Step(MessageEvent{3, m});
+  EXPECT_EQ(l.replica->view(), 3u);        // one replica is not f+1: no join...
+  EXPECT_EQ(l.TicksUntilView(4), 40u);     // ...but only one doubling (40, not 80)
 }
 
 }  // namespace
