@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds one build directory.
 #   scripts/build.sh [release|asan] [ninja targets...]
-# release -> build/, asan -> build-asan/ (ASan + UBSan, benchmarks off).
+# release -> build/, asan -> build-asan/ (ASan + UBSan, benchmarks off),
+# tsan -> build-tsan/ (ThreadSanitizer, for the node's threads; not run by test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-release}
@@ -9,7 +10,8 @@ shift || true
 case "$kind" in
   release) dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
   asan) dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=Debug -DCC_SANITIZE=ON -DCC_BUILD_BENCH=OFF) ;;
-  *) echo "usage: scripts/build.sh [release|asan] [targets...]" >&2; exit 2 ;;
+  tsan) dir=build-tsan; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCC_TSAN=ON -DCC_BUILD_BENCH=OFF) ;;
+  *) echo "usage: scripts/build.sh [release|asan|tsan] [targets...]" >&2; exit 2 ;;
 esac
 if [ ! -f "$dir/build.ninja" ]; then
   cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
