@@ -147,7 +147,7 @@ TEST_F(CreditdNetwork, ViewChangeAfterPrimaryIsKilled) {
         *primaries.begin() != old_primary) {
       break;
     }
-    ASSERT_LT(steady_clock::now(), deadline) << "survivors did not settle in a new view: " << last;
+    ASSERT_TRUE(steady_clock::now() < deadline) << "survivors did not settle in a new view: " << last;
     std::this_thread::sleep_for(milliseconds(50));
   }
   std::cout << "[integration] survivors settled: " << last << "\n";
@@ -174,7 +174,7 @@ TEST_F(CreditdNetwork, ViewChangeAfterPrimaryIsKilled) {
     ASSERT_TRUE(rejoined.ok()) << rejoined.status().ToString();
     ASSERT_TRUE(survivor.ok()) << survivor.status().ToString();
     if (rejoined->view == survivor->view && !rejoined->in_view_change) break;
-    ASSERT_LT(steady_clock::now(), view_deadline)
+    ASSERT_TRUE(steady_clock::now() < view_deadline)
         << "the restarted primary did not adopt the current view: it is in view " << rejoined->view
         << (rejoined->in_view_change ? " (changing)" : "") << ", the others in " << survivor->view;
     std::this_thread::sleep_for(milliseconds(50));

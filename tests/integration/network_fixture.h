@@ -1,7 +1,7 @@
 // The fixture of the integration tests: a fresh network (4 validators + 1 observer,
 // creditd processes on 127.0.0.1) per test, started and ready before the test body,
 // SIGKILLed and deleted after it. On failure the tail of every node's log is printed
-// so the CI output explains itself.
+// so the CI output explains itself, and the network folder is kept.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -43,7 +43,8 @@ class CreditdNetwork : public ::testing::Test {
 
   void TearDown() override {
     if (net_ && HasFailure()) {
-      std::cout << "network folder: " << net_->dir() << "\n" << net_->AllLogTails(60) << std::flush;
+      std::cout << "network folder (kept): " << net_->dir() << "\n" << net_->AllLogTails(60) << std::flush;
+      net_->KeepFolder();
     }
     net_.reset();
     std::cout << "[integration] test took "

@@ -81,7 +81,11 @@ Result<NodeStatus> NodeApi::Status() {
   if (j->contains("peers") && (*j)["peers"].is_array()) {
     for (const auto& p : (*j)["peers"]) {
       ++s.peers_total;
-      if (p.value("connected", false)) ++s.peers_connected;
+      if (p.value("connected", false)) {
+        ++s.peers_connected;
+      } else {
+        s.disconnected_peers.push_back(Str(p, "name"));
+      }
     }
   }
   if (j->contains("observer") && (*j)["observer"].is_object()) {

@@ -28,6 +28,7 @@ struct NodeStatus {
   uint64_t mempool_txs = 0;
   size_t peers_connected = 0;
   size_t peers_total = 0;
+  std::vector<std::string> disconnected_peers;  // names
   // Observers only.
   uint64_t verified_certificates = 0;
   uint64_t rejected_blocks = 0;

@@ -195,7 +195,7 @@ Status TestNetwork::Init(const NetworkOptions& options) {
 TestNetwork::~TestNetwork() {
   for (auto& p : procs_) p->Kill();
   const char* keep = std::getenv("CC_INTEGRATION_KEEP");
-  if (!dir_.empty() && !(keep && std::string(keep) == "1")) {
+  if (!dir_.empty() && !keep_folder_ && !(keep && std::string(keep) == "1")) {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }

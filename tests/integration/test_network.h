@@ -10,8 +10,9 @@
 // DIR/logs/<name>.log across restarts. Node i: validators 0..v-1 are "validator-i"
 // (validator index i), then the observers.
 //
-// The destructor SIGKILLs every node still running and deletes the folder (kept
-// when CC_INTEGRATION_KEEP=1 is set, for debugging). See process.h for how nodes
+// The destructor SIGKILLs every node still running and deletes the folder, unless
+// KeepFolder() was called (the fixture does so when a test failed) or
+// CC_INTEGRATION_KEEP=1 is set. See process.h for how nodes
 // are also killed when the test binary itself dies.
 //
 // Thread safety: Start/Kill/Terminate/Restart from the thread that created the
@@ -92,6 +93,9 @@ class TestNetwork {
   // A client of node i's API with the writer token (which may also read).
   std::unique_ptr<NodeApi> Api(size_t i) const;
 
+  // Leave the folder (configs, logs, data) on disk after destruction.
+  void KeepFolder() { keep_folder_ = true; }
+
   // The last `lines` lines of node i's log; all nodes' tails with headers.
   std::string LogTail(size_t i, size_t lines = 40) const;
   std::string AllLogTails(size_t lines = 40) const;
@@ -109,6 +113,7 @@ class TestNetwork {
   std::string creditd_;
   std::string creditctl_;
   size_t validators_ = 0;
+  bool keep_folder_ = false;
   cli::BenchNetwork bench_;
   std::vector<std::string> validator_keys_;
   std::vector<NodeInfo> nodes_;
