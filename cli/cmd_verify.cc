@@ -8,11 +8,15 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/command.h"
 #include "common/hex.h"
+#include "contracts/genesis.h"
 #include "crypto/keys.h"
 #include "ledger/leveldb_ledger.h"
 #include "ledger/proof.h"
+#include "node/api_json.h"
 #include "proto/canonical.h"
 
 namespace cc::cli {
@@ -80,7 +84,10 @@ int Verify(const Args& args) {
   return kExitOk;
 }
 
-// A proof file holds a serialized pb::TxProof, raw or as hex text.
+// A proof file holds a serialized pb::TxProof (raw, or as hex text), or one proof
+// in the API's JSON form (node/api_json.h ProofJson): the proof object itself, or
+// any answer object carrying it as "proof" (POST /v1/events?wait=commit, an event of
+// a subject report).
 Result<pb::TxProof> ReadProof(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error("io", path + ": cannot open");
@@ -91,33 +98,78 @@ Result<pb::TxProof> ReadProof(const std::string& path) {
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) {
     trimmed.pop_back();
   }
-  if (auto decoded = FromHex(trimmed); decoded && !trimmed.empty()) bytes = *decoded;
+  size_t first = 0;
+  while (first < trimmed.size() && std::isspace(static_cast<unsigned char>(trimmed[first]))) ++first;
   pb::TxProof proof;
+  if (first < trimmed.size() && trimmed[first] == '{') {
+    auto j = nlohmann::json::parse(trimmed, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return Status::Error("format", path + ": not valid JSON");
+    if (j.is_object() && !j.contains("tx") && j.contains("proof") && j["proof"].is_object()) {
+      j = j["proof"];
+    }
+    if (!node::ProofFromJson(j, &proof)) {
+      return Status::Error("format", path + ": not a proof in the API's JSON form (tx, merkle, header, certificate)");
+    }
+    return proof;
+  }
+  if (auto decoded = FromHex(trimmed); decoded && !trimmed.empty()) bytes = *decoded;
   if (!proof.ParseFromString(bytes)) {
-    return Status::Error("format", path + ": not a TxProof (binary protobuf or its hex)");
+    return Status::Error("format", path + ": not a TxProof (JSON, binary protobuf or its hex)");
   }
   return proof;
 }
 
-int VerifyProof(const Args& args) {
-  auto path = args.Require("proof");
-  if (!path.ok()) return ReportError("verify-proof", path.status());
+struct TrustRoot {
+  std::string chain_id;
+  std::vector<std::string> validators;
+};
+
+// --genesis FILE, or --chain-id with --validators.
+Result<TrustRoot> ReadTrustRoot(const Args& args) {
+  if (auto genesis_path = args.Get("genesis")) {
+    if (args.Has("chain-id") || args.Has("validators")) {
+      return Status::Error("usage", "give --genesis, or --chain-id with --validators, not both");
+    }
+    std::ifstream in(*genesis_path);
+    if (!in) return Status::Error("io", *genesis_path + ": cannot open");
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto genesis = contracts::ParseGenesis(text.str());
+    if (!genesis.ok()) return Status::Error(genesis.status().code(), *genesis_path + ": " + genesis.status().message());
+    TrustRoot root{genesis->chain_id, {}};
+    for (const auto& v : genesis->validators) root.validators.push_back(v.public_key);
+    return root;
+  }
   auto chain_id = args.Require("chain-id");
-  if (!chain_id.ok()) return ReportError("verify-proof", chain_id.status());
+  if (!chain_id.ok()) return Status::Error("usage", "give --genesis FILE, or --chain-id ID with --validators");
   auto list = args.Require("validators");
-  if (!list.ok()) return ReportError("verify-proof", list.status());
+  if (!list.ok()) return list.status();
   auto validators = ParseValidators(*list);
-  if (!validators.ok()) return ReportError("verify-proof", validators.status());
-  auto proof = ReadProof(*path);
+  if (!validators.ok()) return validators.status();
+  return TrustRoot{*chain_id, std::move(validators).value()};
+}
+
+int VerifyProof(const Args& args) {
+  std::string path;
+  if (args.Has("proof")) path = *args.Get("proof");
+  if (args.positional().size() > 1 || (args.Has("proof") && !args.positional().empty())) {
+    return ReportError("verify-proof", Status::Error("usage", "give one proof FILE"));
+  }
+  if (!args.positional().empty()) path = args.positional()[0];
+  if (path.empty()) return ReportError("verify-proof", Status::Error("usage", "missing the proof FILE"));
+  auto root = ReadTrustRoot(args);
+  if (!root.ok()) return ReportError("verify-proof", root.status());
+  auto proof = ReadProof(path);
   if (!proof.ok()) return ReportError("verify-proof", proof.status());
-  const Status s = ledger::VerifyTxProof(*proof, *chain_id, *validators);
+  const Status s = ledger::VerifyTxProof(*proof, root->chain_id, root->validators);
   if (!s.ok()) {
     std::cout << "proof INVALID: " << s.ToString() << "\n";
     return kExitFailure;
   }
   std::cout << "proof valid: tx " << ToHex(proto::TxId(proof->tx())) << " at height "
             << proof->header().height() << " index " << proof->merkle().leaf_index()
-            << ", certified by " << validators->size() << " validators' quorum\n";
+            << ", certified by a quorum of " << root->validators.size() << " validators of chain "
+            << root->chain_id << "\n";
   return kExitOk;
 }
 
@@ -130,11 +182,12 @@ std::vector<Command> VerifyCommands() {
        "certificates; signatures too when the validator keys are given) and name the first "
        "bad block; exit 0 when sound, 1 when not",
        FlagSpec{{"data-dir", "chain-id", "validators"}, {}}, Verify},
-      {"verify-proof", "--proof FILE --chain-id ID --validators HEX,HEX,...",
-       "check a transaction proof offline (FILE: a serialized TxProof, binary or hex): the "
-       "transaction's Merkle path to the header's tx_root, the batch digest, and the commit "
-       "certificate against the validator keys; exit 0 when valid, 1 when not",
-       FlagSpec{{"proof", "chain-id", "validators"}, {}}, VerifyProof},
+      {"verify-proof", "FILE|--proof FILE (--genesis GENESIS | --chain-id ID --validators HEX,HEX,...)",
+       "check a transaction proof offline (FILE: one proof in the API's JSON form, or an answer "
+       "carrying it as \"proof\", or a serialized TxProof, binary or hex): the transaction's Merkle "
+       "path to the header's tx_root, the batch digest, and the commit certificate against the "
+       "validator keys (from the genesis file, or given); exit 0 when valid, 1 when not",
+       FlagSpec{{"proof", "chain-id", "validators", "genesis"}, {}}, VerifyProof},
   };
 }
 

@@ -43,5 +43,6 @@ std::vector<Command> NetworkCommands();  // cmd_network.cc
 std::vector<Command> TokenCommands();    // cmd_token.cc
 std::vector<Command> SubmitCommands();   // cmd_submit.cc
 std::vector<Command> BenchCommands();    // cmd_bench.cc
+std::vector<Command> CreditCommands();   // cmd_credit.cc
 
 }  // namespace cc::cli

@@ -20,7 +20,7 @@ namespace {
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto group : {KeyCommands, VerifyCommands, NetworkCommands, TokenCommands, SubmitCommands,
-                     BenchCommands}) {
+                     BenchCommands, CreditCommands}) {
     for (auto& c : group()) all.push_back(std::move(c));
   }
   return all;

@@ -31,6 +31,7 @@ Status InvalidArgument(const std::string& field, const std::string& what) {
 int SubmitStatus(const std::string& code) {
   if (code == "mempool_full" || code == "quota_exceeded") return 429;
   if (code == "too_large") return 413;
+  if (code == "unsupported_media_type") return 415;
   if (code == "unknown_member" || code == "not_authorized" || code == "member_suspended") return 403;
   if (code == "duplicate" || code == "already_committed" || code == "replayed_nonce") return 409;
   if (code == "no_member_key" || code == "no_alliance_secret" || code == "watchlist_unavailable" ||

@@ -1,0 +1,5 @@
+# Included by tests/node/CMakeLists.txt: test folders of node/ beyond p2p and http.
+# api: the credit endpoints (node/api_credit*.cc), alerts, webhook, watchlist.
+if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/api/CMakeLists.txt)
+  add_subdirectory(${CMAKE_CURRENT_LIST_DIR}/api ${CMAKE_CURRENT_BINARY_DIR}/api)
+endif()
