@@ -246,8 +246,9 @@ Status Node::Start() {
        {"validator", validator_index_ ? std::to_string(*validator_index_) : "-"},
        {"height", std::to_string(ledger_->Height())},
        {"chain_id", genesis_.chain_id}});
-  CC_RETURN_IF_ERROR(
-      transport_->Start([this](p2p::PeerIndex p, std::string f) { OnFrame(p, std::move(f)); }));
+  CC_RETURN_IF_ERROR(transport_->Start(
+      [this](p2p::PeerIndex p, std::string f) { OnFrame(p, std::move(f)); },
+      [this](p2p::PeerIndex p, bool up) { OnPeerStatus(p, up); }));
   if (driver_) driver_->Start();
   if (!is_validator()) applier_ = std::thread([this] { ApplierLoop(); });
   housekeeping_ = std::thread([this] { Housekeeping(); });
@@ -339,6 +340,27 @@ void Node::OnFrame(p2p::PeerIndex peer, std::string frame) {
     case pb::PeerFrame::KIND_NOT_SET:
       break;
   }
+}
+
+// Runs on the transport's io thread.
+void Node::OnPeerStatus(p2p::PeerIndex peer, bool up) {
+  const std::string name = peer < config_.peers.size() ? config_.peers[peer].name : std::to_string(peer);
+  if (up) {
+    Log(LogLevel::kInfo, "peer connected", {{"peer", name}});
+    return;
+  }
+  // The reason this link ended: the counter that just grew.
+  const auto stats = transport_->GetPeerStats(peer);
+  std::string reason = "unknown";
+  {
+    std::lock_guard<std::mutex> lock(peer_reasons_mu_);
+    auto& last = last_disconnects_[peer];
+    for (size_t r = 0; r < p2p::kDisconnectReasonCount; ++r) {
+      if (stats.disconnects[r] > last[r]) reason = std::string(p2p::DisconnectReasonName(static_cast<p2p::DisconnectReason>(r)));
+    }
+    last = stats.disconnects;
+  }
+  Log(LogLevel::kInfo, "peer disconnected", {{"peer", name}, {"reason", reason}});
 }
 
 void Node::OnCommit(const ExecutedBlock& block) {
@@ -584,7 +606,27 @@ std::string Node::RenderMetrics() {
   size_t connected = 0;
   for (size_t i = 0; i < transport_->peer_count(); ++i) connected += transport_->IsConnected(i) ? 1 : 0;
   peers_gauge_->Set(static_cast<double>(connected));
-  return registry_.Render();
+  // Links refused before the remote proved a known identity, and ended links, by reason.
+  const auto tstats = transport_->GetStats();
+  std::string text = registry_.Render();
+  auto family = [&text](const char* name, const char* help, auto count_of) {
+    text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n";
+    for (size_t r = 0; r < p2p::kDisconnectReasonCount; ++r) {
+      const uint64_t n = count_of(r);
+      if (n == 0) continue;
+      text += std::string(name) + "{reason=\"" +
+              std::string(p2p::DisconnectReasonName(static_cast<p2p::DisconnectReason>(r))) + "\"} " +
+              std::to_string(n) + "\n";
+    }
+  };
+  family("creditd_p2p_refused_total", "Inbound connections refused before authentication, by reason",
+         [&](size_t r) { return tstats.refused[r]; });
+  family("creditd_p2p_disconnects_total", "Ended links and failed dials, by reason", [&](size_t r) {
+    uint64_t total = 0;
+    for (const auto& ps : tstats.peers) total += ps.disconnects[r];
+    return total;
+  });
+  return text;
 }
 
 }  // namespace cc::node

@@ -108,6 +108,7 @@ class Node {
   explicit Node(NodeConfig config);
   Status Init();
   void OnFrame(p2p::PeerIndex peer, std::string frame);
+  void OnPeerStatus(p2p::PeerIndex peer, bool up);
   void OnCommit(const ExecutedBlock& block);
   void OnFetch(uint64_t from, uint64_t to);
   void OnEvidence(const pb::Evidence& evidence);
@@ -160,6 +161,9 @@ class Node {
   // Commit waiters.
   std::mutex commit_mu_;
   std::condition_variable commit_cv_;
+
+  std::mutex peer_reasons_mu_;
+  std::map<p2p::PeerIndex, p2p::DisconnectCounters> last_disconnects_;
 
   mutable std::mutex evidence_mu_;
   std::vector<pb::Evidence> evidence_;
