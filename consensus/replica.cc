@@ -181,6 +181,10 @@ void Replica::Impl::Restore(RestoreState restore) {
           pb::PrePrepare& pp = *m.mutable_preprepare();
           if (pp.has_batch()) bodies_.Put(pp.digest(), pp.batch(), pp.sequence());
           pp.clear_batch();
+          if (pp.replica() != config_.self) {  // a primary's pre-prepare we accepted
+            accepted_[{pp.sequence(), pp.view()}] = pp;
+            break;
+          }
           signed_[SignedKey{pp.sequence(), pp.view(), int(Kind::kPrePrepare)}] = m;
           max_view = std::max(max_view, pp.view());
         } else if (m.has_prepare()) {
@@ -290,6 +294,14 @@ void Replica::Impl::RestoreActiveView() {
       (void)slot.commits.Add(config_.self, m.commit().digest(), m.commit().signature());
     }
   }
+  for (const auto& [key, pp] : accepted_) {
+    auto [seq, view] = key;
+    if (view != view_ || !log_.InWindow(seq)) continue;
+    Slot& slot = log_.At(seq, view_);
+    if (seq <= last_committed_) slot.committed = true;
+    if (!slot.preprepare) slot.preprepare = pp;
+  }
+  accepted_.clear();
   for (const auto& [seq, proof] : prepared_proofs_) {
     if (proof.preprepare().view() != view_ || !log_.InWindow(seq) || seq <= last_committed_) continue;
     Slot& slot = log_.At(seq, view_);

@@ -114,7 +114,10 @@ struct FetchRequest {
 };
 
 struct Output {
-  std::vector<pb::ReplicaRecord> persist;   // sync BEFORE sending `messages`
+  // Sync BEFORE sending `messages`. Records are opaque to the driver. (`sent` holds
+  // a message this replica signed, or a primary's pre-prepare WITH its batch that
+  // this replica accepted before preparing it: the batch must survive a restart.)
+  std::vector<pb::ReplicaRecord> persist;
   std::vector<Outbound> messages;
   std::vector<CommittedBatch> committed;    // contiguous, increasing sequence
   std::optional<FetchRequest> fetch;

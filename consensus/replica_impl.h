@@ -155,6 +155,7 @@ class Replica::Impl {
   std::map<uint64_t, pb::PreparedProof> prepared_proofs_;  // sequence -> highest-view proof
   std::map<uint64_t, std::pair<CommittedBatch, std::vector<std::string>>> ready_;  // awaiting delivery
   std::map<SignedKey, pb::ConsensusMessage> signed_;        // votes this replica signed
+  std::map<std::pair<uint64_t, uint64_t>, pb::PrePrepare> accepted_;  // restore only: (seq, view)
   std::map<uint64_t, pb::Checkpoint> my_checkpoints_;
   std::map<uint64_t, pb::ViewChange> my_view_changes_;      // by new view
   std::optional<pb::NewView> current_new_view_;             // NEW-VIEW of view_, if any

@@ -202,7 +202,16 @@ void Replica::Impl::SendPrepareIfReady(uint64_t sequence) {
   bool fresh = false;
   auto vote = SignVote(Kind::kPrepare, view_, sequence, slot->digest(), &fresh);
   if (!vote) return;
-  if (fresh) PersistSent(*vote);
+  if (fresh) {
+    // Our prepare vouches that we hold this batch; a prepared certificate may
+    // carry it into a later view, where someone must still be able to serve the
+    // body. So the accepted pre-prepare is persisted with its batch first.
+    pb::ConsensusMessage accepted;
+    *accepted.mutable_preprepare() = *slot->preprepare;
+    *accepted.mutable_preprepare()->mutable_batch() = *bodies_.Get(slot->digest());
+    PersistSent(accepted);
+    PersistSent(*vote);
+  }
   slot->my_prepare = vote->prepare();
   (void)slot->prepares.Add(config_.self, vote->prepare().digest(), vote->prepare().signature());
   Send(std::move(*vote));

@@ -287,5 +287,22 @@ TEST(PbftRestore, ReSignsTheTipCheckpointWhenItsRecordWasDiscarded) {
   for (uint32_t i = 1; i < 4; ++i) EXPECT_EQ(c.height(i), 9u) << "replica " << i;
 }
 
+TEST(PbftRestore, PreparedBatchBodySurvivesRestartOfEveryReplicaHoldingIt) {
+  Config cfg = TestConfig();
+  cfg.batch_timeout_ticks = 0;
+  TestCluster c(cfg);
+  c.SetFilter([](const Envelope& e) { return !e.message.has_commit(); });
+  c.Request(Req(1));  // prepared at 1, 2, 3; committed nowhere
+  c.SetDown(0, true);  // the primary, the only other holder of the batch, is gone
+  for (uint32_t i = 1; i < 4; ++i) c.Restart(i);
+  c.ClearFilter();
+  c.Request(Req(1));  // the client retries; the request timer runs again
+  c.Tick(40);
+  for (uint32_t i = 1; i < 4; ++i) {
+    ASSERT_EQ(c.height(i), 1u) << "replica " << i;
+    EXPECT_EQ(c.node(i).ledger[0].batch.requests(0), Req(1));
+  }
+}
+
 }  // namespace
 }  // namespace cc::consensus
