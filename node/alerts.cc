@@ -64,7 +64,8 @@ AlertHub::AlertHub(BlockScanner scanner, uint64_t start_height, Options options,
       webhook_(std::move(webhook)),
       committed_(start_height),
       scanned_(start_height),
-      known_from_((start_height + 1) * kAlertIdsPerBlock) {
+      // From genesis on, every block is scanned here: no alert can be unknown.
+      known_from_(start_height == 0 ? 0 : (start_height + 1) * kAlertIdsPerBlock) {
   thread_ = std::thread([this] { Run(); });
 }
 

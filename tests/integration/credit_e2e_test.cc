@@ -11,7 +11,9 @@
 //   - member 0's node watches the borrower; when member 1 records a default, member
 //     0's alert stream delivers it (and `creditctl alerts` replays it).
 //
-// Reuses the integration harness (TestNetwork, ChildProcess, RunCommand).
+// The steps go through the HTTP API and through the real creditctl (watch add,
+// report-event, subject, verify-proof, alerts, lookup). Reuses the integration
+// harness (TestNetwork, ChildProcess, RunCommand).
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -133,6 +135,7 @@ class CreditEndToEnd : public ::testing::Test {
 
   std::string Token(const std::string& role) const { return tokens_[role].get<std::string>(); }
   uint16_t Port(size_t node) const { return net_->node(node).http_port; }
+  std::string Url(size_t node) const { return "http://127.0.0.1:" + std::to_string(Port(node)); }
   std::string Genesis() const { return net_->net_dir() + "/genesis.json"; }
 
   // POST /v1/events?wait=commit on `node`; returns the committed tx id (hex).
@@ -176,14 +179,24 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
   const size_t kObserver = net_->validators();
 
   // Member 0 watches the borrower (node-local) and listens to its alert stream.
-  Answer watch = CallJson(Port(0), Token("reader"), "PUT", "/v1/watchlist/" + subject_hex, json{{"note", "L-0001"}});
-  ASSERT_EQ(watch.status, 201) << watch.body.dump();
+  auto watch = RunCommand(net_->creditctl(), {"watch", "add", "--node", Url(0), "--token", Token("reader"), "--key",
+                                              subject_hex, "--note", "L-0001"});
+  ASSERT_TRUE(watch.exit.exited && watch.exit.code == 0) << watch.output;
+  EXPECT_NE(watch.output.find("\"created\":true"), std::string::npos) << watch.output;
   AlertStream alerts;
   ASSERT_TRUE(alerts.Open(Port(0), Token("reader")));
 
-  // Members 0 and 1 report, each through its own node.
+  // Members 0 and 1 report, each through its own node (member 1 with creditctl).
   const std::string event0 = Report(0, subject_hex, "loan_opened", "L-0001");
-  const std::string event1 = Report(1, subject_hex, "loan_opened", "M1-778");
+  auto reported = RunCommand(net_->creditctl(),
+                             {"report-event", "--node", Url(1), "--token", Token("writer"), "--subject-key",
+                              subject_hex, "--event", "loan_opened", "--loan-ref", "M1-778", "--amount", "5000000",
+                              "--date", "2026-11-01", "--record-hash", "member-1 loan file M1-778", "--wait"});
+  ASSERT_TRUE(reported.exit.exited && reported.exit.code == 0) << reported.output;
+  const json answer1 = json::parse(reported.output, nullptr, false);
+  ASSERT_TRUE(answer1.is_object()) << reported.output;
+  EXPECT_EQ(answer1["receipt"]["code"], "ok") << reported.output;
+  const std::string event1 = answer1.value("tx_id", "");
   ASSERT_FALSE(event0.empty());
   ASSERT_FALSE(event1.empty());
 
@@ -233,18 +246,21 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
 
   // The query is on the ledger: in the subject's query records...
   ASSERT_TRUE(WaitCommitted(2, audit_tx)) << "the query audit " << audit_tx << " did not commit";
-  Answer again = CallJson(Port(2), Token("reader"), "GET",
-                          "/v1/subjects/" + subject_hex + "?purpose=loan_application&authorization_ref=consent-2");
-  ASSERT_EQ(again.status, 200) << again.body.dump();
+  auto subject_cli = RunCommand(net_->creditctl(), {"subject", "--node", Url(2), "--token", Token("reader"), "--key",
+                                                   subject_hex, "--purpose", "loan_application",
+                                                   "--authorization-ref", "consent-2"});
+  ASSERT_TRUE(subject_cli.exit.exited && subject_cli.exit.code == 0) << subject_cli.output;
+  const json again = json::parse(subject_cli.output, nullptr, false);
+  ASSERT_TRUE(again.is_object()) << subject_cli.output;
   bool listed = false;
-  for (const auto& q : again.body["queries"]) {
+  for (const auto& q : again["queries"]) {
     if (q["tx_id"] == audit_tx) {
       listed = true;
       EXPECT_EQ(q["member"], "member-2");
       EXPECT_EQ(q["purpose"], "loan_application");
     }
   }
-  EXPECT_TRUE(listed) << again.body["queries"].dump();
+  EXPECT_TRUE(listed) << again["queries"].dump();
 
   // ...and in the regulator's audit view on the observer.
   ASSERT_TRUE(WaitCommitted(kObserver, audit_tx));
@@ -272,7 +288,7 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
   EXPECT_EQ((*alert)["tx_id"], default_tx);
 
   // creditctl alerts replays it from the node's recent alerts.
-  auto replay = RunCommand(net_->creditctl(), {"alerts", "--node", "http://127.0.0.1:" + std::to_string(Port(0)),
+  auto replay = RunCommand(net_->creditctl(), {"alerts", "--node", Url(0),
                                                "--token", Token("reader"), "--last-event-id",
                                                std::to_string((*alert)["alert_id"].get<uint64_t>() - 1), "--count",
                                                "1", "--timeout", "30"});
@@ -282,7 +298,7 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
   // creditctl lookup by raw ID on member 3's node sees all three events.
   ASSERT_TRUE(WaitCommitted(3, default_tx));
   auto cli_lookup = RunCommand(
-      net_->creditctl(), {"lookup", "--node", "http://127.0.0.1:" + std::to_string(Port(3)), "--token",
+      net_->creditctl(), {"lookup", "--node", Url(3), "--token",
                           Token("reader"), "--id-type", "cn_resident_id", "--id", kBorrowerId, "--purpose",
                           "post_loan_monitoring", "--authorization-ref", "consent-3"});
   ASSERT_TRUE(cli_lookup.exit.exited && cli_lookup.exit.code == 0) << cli_lookup.output;

@@ -157,6 +157,16 @@ TEST(AlertHub, StreamsResumeAfterLastEventIdAndReportGaps) {
   EXPECT_EQ(hub.open_streams(), 2u);
 }
 
+TEST(AlertHub, AHubThatStartedAtGenesisReportsNoGap) {
+  AlertHub hub([](uint64_t) { return std::vector<Alert>{}; }, /*start_height=*/0, AlertHub::Options{}, nullptr);
+  hub.Publish(MakeAlert(3, 1));
+  auto stream = std::make_shared<http::SseStream>(100);
+  ASSERT_TRUE(hub.Subscribe(stream, 0).ok());
+  const std::string replay = Drain(*stream);
+  EXPECT_EQ(replay.find("event: gap"), std::string::npos) << replay;
+  EXPECT_EQ(replay.rfind("id: 3000001\n", 0), 0u) << replay;
+}
+
 TEST(AlertHub, LimitsOpenStreamsAndClosesThemOnDestruction) {
   AlertHub::Options options;
   options.max_streams = 2;
