@@ -33,7 +33,8 @@ void FillVote(Vote* vote, const VoteInfo& v, uint32_t self) {
 
 class EquivocatingPrimary final : public ByzantineBehaviour {
  public:
-  explicit EquivocatingPrimary(bool collude) : collude_(collude) {}
+  EquivocatingPrimary(bool collude, EquivocationSplit split)
+      : collude_(collude), fixed_(std::move(split)) {}
   const char* name() const override { return collude_ ? "equivocating+colluding" : "equivocating"; }
   bool equivocated() const override { return equivocated_; }
 
@@ -54,7 +55,7 @@ class EquivocatingPrimary final : public ByzantineBehaviour {
     }
     const auto key = std::make_pair(m.preprepare().view(), m.preprepare().sequence());
     auto it = splits_.find(key);
-    if (it == splits_.end()) it = splits_.emplace(key, Split(ctx, m)).first;
+    if (it == splits_.end()) it = splits_.emplace(key, Split(ctx, m, fixed_)).first;
     const Plan& plan = it->second;
     std::vector<uint32_t> targets = out.to ? std::vector<uint32_t>{*out.to} : Others(ctx);
     for (uint32_t t : targets) {
@@ -95,7 +96,8 @@ class EquivocatingPrimary final : public ByzantineBehaviour {
     uint32_t witness = 0;
   };
 
-  static Plan Split(ByzantineContext& ctx, const pb::ConsensusMessage& m) {
+  static Plan Split(ByzantineContext& ctx, const pb::ConsensusMessage& m,
+                    const EquivocationSplit& fixed) {
     Plan plan;
     plan.alt = m;
     auto* pp = plan.alt.mutable_preprepare();
@@ -119,10 +121,13 @@ class EquivocatingPrimary final : public ByzantineBehaviour {
       if (!(*ctx.byzantine)[r]) honest.push_back(r);
     }
     plan.witness = honest[ctx.rng->Uniform(0, honest.size() - 1)];
+    if (!fixed.alt_group.empty()) plan.alt_group = fixed.alt_group;
+    if (fixed.witness >= 0) plan.witness = static_cast<uint32_t>(fixed.witness);
     return plan;
   }
 
   bool collude_;
+  EquivocationSplit fixed_;
   bool equivocated_ = false;
   std::map<std::pair<uint64_t, uint64_t>, Plan> splits_;
   std::set<std::tuple<uint64_t, uint64_t, std::string>> voted_;
@@ -244,8 +249,8 @@ class WithholdingPrimary final : public ByzantineBehaviour {
 
 }  // namespace
 
-std::unique_ptr<ByzantineBehaviour> MakeEquivocatingPrimary(bool collude) {
-  return std::make_unique<EquivocatingPrimary>(collude);
+std::unique_ptr<ByzantineBehaviour> MakeEquivocatingPrimary(bool collude, EquivocationSplit split) {
+  return std::make_unique<EquivocatingPrimary>(collude, std::move(split));
 }
 std::unique_ptr<ByzantineBehaviour> MakeWrongDigestVoter(double rate) {
   return std::make_unique<WrongDigestVoter>(rate);

@@ -70,7 +70,14 @@ class ByzantineBehaviour {
   virtual bool equivocated() const { return false; }
 };
 
-std::unique_ptr<ByzantineBehaviour> MakeEquivocatingPrimary(bool collude);
+// How an equivocating primary splits the others; empty `alt_group` (and a
+// negative witness): a random split and a random honest witness per sequence.
+struct EquivocationSplit {
+  std::set<uint32_t> alt_group;  // receive the alternative batch
+  int witness = -1;              // receives both
+};
+std::unique_ptr<ByzantineBehaviour> MakeEquivocatingPrimary(bool collude,
+                                                            EquivocationSplit split = {});
 // `rate`: share of its prepares/commits/checkpoints sent with a wrong digest.
 std::unique_ptr<ByzantineBehaviour> MakeWrongDigestVoter(double rate);
 // `rate`: chance per tick of replaying 1-3 old messages.

@@ -32,6 +32,10 @@ TEST(PbftSimulation, SafeAndLiveWithEquivocatingPrimary) {
   });
 }
 
+TEST(PbftSimulation, PreparedBatchSurvivesCrashOfEveryHonestHolder) {
+  ExpectAllSeedsPass(PreparedBatchHoldersCrashScenario);
+}
+
 TEST(PbftSimulation, SafeAndLiveWithWrongDigestVoter) { ExpectAllSeedsPass(WrongDigestVoterScenario); }
 
 TEST(PbftSimulation, SafeAndLiveWithReplayingReplica) { ExpectAllSeedsPass(ReplayingReplicaScenario); }

@@ -154,6 +154,27 @@ ScenarioConfig EquivocatingPrimaryScenario(uint64_t seed) {
   return c;
 }
 
+ScenarioConfig PreparedBatchHoldersCrashScenario(uint64_t seed) {
+  Rng shape = ShapeRng("PreparedBatchHoldersCrash", seed);
+  ScenarioConfig c = Base("PreparedBatchHoldersCrash", seed, shape);
+  c.n = 4;
+  c.byzantine[0] = ByzantineKind::kEquivocatingPrimary;
+  c.equivocation_alt_group = {1, 2};
+  c.equivocation_witness = 3;
+  c.requests = static_cast<uint32_t>(shape.Uniform(1, 4));
+  c.submit_until = 0;
+  c.faults.max_delay = 2;
+  c.gst = 250;
+  PartitionPlan p;
+  p.start = 8;  // after 1 and 2 prepared the first batch
+  p.end = 200;
+  p.group_of = {0, 1, 1, 0};
+  c.partitions.push_back(std::move(p));
+  c.crashes.push_back({1, shape.Uniform(15, 30), shape.Uniform(100, 150), shape.Chance(0.5)});
+  c.crashes.push_back({2, shape.Uniform(15, 30), shape.Uniform(100, 150), shape.Chance(0.5)});
+  return c;
+}
+
 ScenarioConfig WrongDigestVoterScenario(uint64_t seed) {
   Rng shape = ShapeRng("WrongDigestVoter", seed);
   ScenarioConfig c = Base("WrongDigestVoter", seed, shape);

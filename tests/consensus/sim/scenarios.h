@@ -31,6 +31,12 @@ ScenarioConfig LaggingReplicaScenario(uint64_t seed);
 
 // Byzantine: f validators misbehave, honest ones must stay safe and live.
 ScenarioConfig EquivocatingPrimaryScenario(uint64_t seed);
+// n = 4. The equivocating primary sends its first batch to replica 3 and another
+// version to replicas 1 and 2 (3 sees both); 1 and 2 prepare that version, are cut
+// off from 0 and 3, crash and restart from their records. Their prepared
+// certificate must be re-proposed in the next view, so its body must survive the
+// crash somewhere; then every request must still be committed.
+ScenarioConfig PreparedBatchHoldersCrashScenario(uint64_t seed);
 ScenarioConfig WrongDigestVoterScenario(uint64_t seed);
 ScenarioConfig ReplayingReplicaScenario(uint64_t seed);
 ScenarioConfig SilentReplicaScenario(uint64_t seed);

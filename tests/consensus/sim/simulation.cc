@@ -89,10 +89,12 @@ Simulation::Simulation(const ScenarioConfig& config)
     byzantine_flags_[r] = true;
     switch (kind) {
       case ByzantineKind::kEquivocatingPrimary:
-        nodes_[r].byzantine = MakeEquivocatingPrimary(false);
+        nodes_[r].byzantine = MakeEquivocatingPrimary(
+            false, {config_.equivocation_alt_group, config_.equivocation_witness});
         break;
       case ByzantineKind::kColludingEquivocator:
-        nodes_[r].byzantine = MakeEquivocatingPrimary(true);
+        nodes_[r].byzantine = MakeEquivocatingPrimary(
+            true, {config_.equivocation_alt_group, config_.equivocation_witness});
         break;
       case ByzantineKind::kWrongDigestVoter:
         nodes_[r].byzantine = MakeWrongDigestVoter(config_.byzantine_rate);

@@ -93,6 +93,8 @@ struct ScenarioConfig {
   std::map<uint32_t, ByzantineKind> byzantine;
   double byzantine_rate = 0.5;             // wrong-digest share / replay chance per tick
   std::set<uint32_t> withheld_requests;    // request indexes a withholding primary hides
+  std::set<uint32_t> equivocation_alt_group;  // fixed split for equivocators (empty: random)
+  int equivocation_witness = -1;
 
   // Clients.
   uint32_t requests = 8;
