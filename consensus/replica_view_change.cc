@@ -187,10 +187,10 @@ void Replica::Impl::MaybeMakeNewView() {
 }
 
 void Replica::Impl::OnNewView(uint32_t from, const pb::NewView& nv) {
-  if (nv.replica() != from) {
-    Drop();
-    return;
-  }
+  // A NEW-VIEW proves itself (the primary's signature over 2f+1 signed VIEW-CHANGEs),
+  // so unlike votes it may be relayed: replicas answer a laggard's VIEW-CHANGE with
+  // the NEW-VIEW that started their view, which matters once its primary is gone.
+  (void)from;
   if (nv.view() < view_ || (nv.view() == view_ && !in_view_change_)) return;  // stale or duplicate
   NewViewSelection selection;
   Status st = ValidateNewView(auth_, rules_, nv,

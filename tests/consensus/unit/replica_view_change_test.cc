@@ -220,5 +220,19 @@ TEST(PbftViewChange, DoesNotWaitLongInAViewOthersHaveLeft) {
   EXPECT_EQ(l.TicksUntilView(4), 40u);     // ...but only one doubling (40, not 80)
 }
 
+TEST(PbftViewChange, NewViewRelayedByABackupIsAccepted) {
+  TestCluster c(TestConfig());
+  c.SetDown(0, true);
+  c.SetFilter([](const Envelope& e) { return !(e.message.has_new_view() && e.to == 3); });
+  c.Request(Req(1));
+  c.Tick(21);
+  ASSERT_TRUE(c.replica(3).stats().in_view_change);
+  c.SetDown(1, true);  // the new primary is gone too; 2 still has its NEW-VIEW
+  c.ClearFilter();
+  c.Tick(6);  // 3 re-sends its VIEW-CHANGE; 2 answers with the NEW-VIEW of view 1
+  EXPECT_EQ(c.replica(3).view(), 1u);
+  EXPECT_FALSE(c.replica(3).stats().in_view_change);
+}
+
 }  // namespace
 }  // namespace cc::consensus
