@@ -52,7 +52,8 @@ Result<Target> NodeTarget(const Args& args) {
 }
 
 Status NoPositional(const Args& args) {
-  if (!args.positional().empty()) return Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'");
+  if (!args.positional().empty())
+    return Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'");
   return Status::Ok();
 }
 
@@ -108,7 +109,8 @@ int Lookup(const Args& args) {
   if (!auth.ok()) return ReportError(kCmd, auth.status());
   std::string raw_id = *id;
   if (raw_id == "-") {
-    if (!std::getline(std::cin, raw_id)) return ReportError(kCmd, Status::Error("usage", "--id -: nothing on stdin"));
+    if (!std::getline(std::cin, raw_id))
+      return ReportError(kCmd, Status::Error("usage", "--id -: nothing on stdin"));
     while (!raw_id.empty() && (raw_id.back() == '\r' || raw_id.back() == '\n')) raw_id.pop_back();
   }
   json body{{"id_type", *id_type}, {"id", raw_id}, {"purpose", *purpose}, {"authorization_ref", *auth}};
@@ -127,8 +129,8 @@ int Subject(const Args& args) {
   if (!purpose.ok()) return ReportError(kCmd, purpose.status());
   auto auth = args.Require("authorization-ref");
   if (!auth.ok()) return ReportError(kCmd, auth.status());
-  std::string path = "/v1/subjects/" + *key + "?purpose=" + UrlEncode(*purpose) +
-                     "&authorization_ref=" + UrlEncode(*auth);
+  std::string path =
+      "/v1/subjects/" + *key + "?purpose=" + UrlEncode(*purpose) + "&authorization_ref=" + UrlEncode(*auth);
   if (args.Has("proofs")) path += "&proofs=true";
   return Call(kCmd, *t, "GET", path);
 }
@@ -162,8 +164,8 @@ int ReportEvent(const Args& args) {
     const auto now = std::chrono::system_clock::now();
     const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(now)};
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
     date = buf;
   }
   auto record = args.Require("record-hash");
@@ -232,7 +234,8 @@ class SseReader {
     fd_ = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
     const int rc = fd_ < 0 ? -1 : ::connect(fd_, found->ai_addr, found->ai_addrlen);
     ::freeaddrinfo(found);
-    if (rc != 0) return Status::Error("connect", "cannot connect to " + t.url.host + ":" + std::to_string(t.url.port));
+    if (rc != 0)
+      return Status::Error("connect", "cannot connect to " + t.url.host + ":" + std::to_string(t.url.port));
     std::string req = "GET " + t.url.path + "/v1/alerts/stream HTTP/1.1\r\nHost: " + t.url.host +
                       "\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + t.token + "\r\n";
     if (last_id) req += "Last-Event-ID: " + std::to_string(*last_id) + "\r\n";
@@ -291,7 +294,8 @@ class SseReader {
 
  private:
   bool Fill(std::chrono::steady_clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
     const int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1'000'000)));
@@ -374,8 +378,7 @@ std::vector<Command> CreditCommands() {
     return FlagSpec{std::move(valued), std::move(switches)};
   };
   return {
-      {"lookup",
-       "--node URL --token T --id-type TYPE --id ID|- --purpose P --authorization-ref R [--proofs]",
+      {"lookup", "--node URL --token T --id-type TYPE --id ID|- --purpose P --authorization-ref R [--proofs]",
        "borrower check by raw ID (POST /v1/subjects/lookup; token role reader): TYPE is cn_resident_id, "
        "cn_uscc, passport or phone; '--id -' reads the ID from stdin; P is loan_application, "
        "post_loan_monitoring, dispute_handling or regulator_audit; R is the consent reference (hashed unless "
@@ -396,8 +399,8 @@ std::vector<Command> CreditCommands() {
       {"watch add", "--node URL --token T --key HEX [--note TEXT]",
        "watch a subject key on this node (PUT /v1/watchlist/{key}; node-local, never on the ledger)",
        flags({"key", "note"}), WatchAdd},
-      {"watch remove", "--node URL --token T --key HEX", "stop watching a subject key (DELETE /v1/watchlist/{key})",
-       flags({"key"}), WatchRemove},
+      {"watch remove", "--node URL --token T --key HEX",
+       "stop watching a subject key (DELETE /v1/watchlist/{key})", flags({"key"}), WatchRemove},
       {"watch list", "--node URL --token T [--after HEX] [--limit N]", "list the watched subject keys",
        flags({"after", "limit"}), WatchList},
       {"alerts", "--node URL --token T [--last-event-id N] [--count N] [--timeout SECONDS]",

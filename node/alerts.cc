@@ -132,11 +132,13 @@ void AlertHub::Publish(const Alert& alert) {
 
 void AlertHub::StreamSet::Remove(const http::SseStream* stream) {
   std::lock_guard<std::mutex> lock(mu);
-  streams.erase(std::remove_if(streams.begin(), streams.end(), [&](const auto& s) { return s.get() == stream; }),
-                streams.end());
+  streams.erase(
+      std::remove_if(streams.begin(), streams.end(), [&](const auto& s) { return s.get() == stream; }),
+      streams.end());
 }
 
-Status AlertHub::Subscribe(const std::shared_ptr<http::SseStream>& stream, std::optional<uint64_t> last_event_id) {
+Status AlertHub::Subscribe(const std::shared_ptr<http::SseStream>& stream,
+                           std::optional<uint64_t> last_event_id) {
   std::lock_guard<std::mutex> lock(mu_);
   {
     std::lock_guard<std::mutex> slock(streams_->mu);

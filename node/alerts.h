@@ -31,12 +31,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "node/credit_webhook.h"
@@ -75,8 +74,8 @@ class AlertHub {
   using BlockScanner = std::function<std::vector<Alert>(uint64_t height)>;
 
   struct Options {
-    size_t ring_size = 4096;   // recent alerts kept for resume and GET /v1/alerts
-    size_t max_streams = 64;   // open SSE subscribers
+    size_t ring_size = 4096;  // recent alerts kept for resume and GET /v1/alerts
+    size_t max_streams = 64;  // open SSE subscribers
   };
 
   // Scans blocks above `start_height` as they are committed. `webhook` may be null.

@@ -37,8 +37,8 @@ struct QueryRequest {
 Result<pb::QueryPurpose> PurposeArg(const std::string& text) {
   auto p = ParsePurpose(text);
   if (!p) {
-    return InvalidArgument("purpose",
-                           "expected loan_application, post_loan_monitoring, dispute_handling or regulator_audit");
+    return InvalidArgument(
+        "purpose", "expected loan_application, post_loan_monitoring, dispute_handling or regulator_audit");
   }
   return *p;
 }
@@ -51,8 +51,8 @@ Response AnswerQuery(const CreditContext& ctx, const QueryRequest& q) {
   if (!quota.ok()) return ErrorFor(quota.status());
   if (quota->remaining == 0) {
     return ErrorResponse(429, "quota_exceeded",
-                         "member " + member + " has used its daily query quota (" + std::to_string(quota->quota) +
-                             ") for " + FormatDate(quota->day));
+                         "member " + member + " has used its daily query quota (" +
+                             std::to_string(quota->quota) + ") for " + FormatDate(quota->day));
   }
 
   pb::TxBody body = NewTxBody(now);
@@ -81,21 +81,23 @@ Response AnswerQuery(const CreditContext& ctx, const QueryRequest& q) {
   json queries = json::array();
   for (const auto& r : report->queries) queries.push_back(QueryRecordJson(r));
   return JsonResponse(
-      200, {{"subject_key", ToHex(report->subject_key)},
-            {"as_of", {{"height", node.ledger().Height()}, {"time_ms", now}, {"date", FormatDate(report->now_day)}}},
-            {"query",
-             {{"audit_tx_id", ToHex(*audit_id)},
-              {"status", "pending"},
-              {"member", member},
-              {"purpose", PurposeName(q.purpose)},
-              {"authorization_ref_hash", ToHex(q.authorization_ref_hash)}}},
-            {"quota", {{"date", FormatDate(quota->day)}, {"quota", quota->quota}, {"used_before", quota->used}}},
-            {"risk", RiskJson(report->risk)},
-            {"events", events},
-            {"hidden_by_retention", report->hidden_by_retention},
-            {"blacklist", blacklist},
-            {"queries", queries},
-            {"truncated", report->truncated}});
+      200,
+      {{"subject_key", ToHex(report->subject_key)},
+       {"as_of",
+        {{"height", node.ledger().Height()}, {"time_ms", now}, {"date", FormatDate(report->now_day)}}},
+       {"query",
+        {{"audit_tx_id", ToHex(*audit_id)},
+         {"status", "pending"},
+         {"member", member},
+         {"purpose", PurposeName(q.purpose)},
+         {"authorization_ref_hash", ToHex(q.authorization_ref_hash)}}},
+       {"quota", {{"date", FormatDate(quota->day)}, {"quota", quota->quota}, {"used_before", quota->used}}},
+       {"risk", RiskJson(report->risk)},
+       {"events", events},
+       {"hidden_by_retention", report->hidden_by_retention},
+       {"blacklist", blacklist},
+       {"queries", queries},
+       {"truncated", report->truncated}});
 }
 
 Response Lookup(const CreditContext& ctx, const Request& req) {
@@ -119,9 +121,11 @@ Response Lookup(const CreditContext& ctx, const Request& req) {
   q.proofs = *proofs;
   Node& node = ctx.node;
   if (!node.alliance_secret()) {
-    return ErrorResponse(503, "no_alliance_secret", "this node has no alliance secret (alliance_secret_file)");
+    return ErrorResponse(503, "no_alliance_secret",
+                         "this node has no alliance secret (alliance_secret_file)");
   }
-  if (!node.member_key()) return ErrorResponse(503, "no_member_key", "this node has no member key (member_key_file)");
+  if (!node.member_key())
+    return ErrorResponse(503, "no_member_key", "this node has no member key (member_key_file)");
   auto key = crypto::SubjectKey(*node.alliance_secret(), (*body)["id_type"].get<std::string>(),
                                 (*body)["id"].get<std::string>());
   // Errors from SubjectKey never contain the raw ID, and it is not used below.

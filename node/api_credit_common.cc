@@ -91,9 +91,11 @@ Result<uint64_t> U64Param(const Request& req, const std::string& name, uint64_t 
   auto v = req.Query(name);
   if (!v) return fallback;
   uint64_t n = 0;
-  if (v->empty() || v->size() > 19) return InvalidArgument(name, "expected an integer from 0 to " + std::to_string(max));
+  if (v->empty() || v->size() > 19)
+    return InvalidArgument(name, "expected an integer from 0 to " + std::to_string(max));
   for (char c : *v) {
-    if (c < '0' || c > '9') return InvalidArgument(name, "expected an integer from 0 to " + std::to_string(max));
+    if (c < '0' || c > '9')
+      return InvalidArgument(name, "expected an integer from 0 to " + std::to_string(max));
     n = n * 10 + static_cast<uint64_t>(c - '0');
   }
   if (n > max) return InvalidArgument(name, "expected an integer from 0 to " + std::to_string(max));

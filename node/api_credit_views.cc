@@ -104,7 +104,8 @@ Response Proposals(const Node& node, const Request& req) {
   Status st = CheckQueryParams(req, {});
   if (!st.ok()) return ErrorFor(st);
   json list = json::array();
-  for (const auto& p : contracts::ReadPendingProposals(node.state(), WallClockMs())) list.push_back(ProposalJson(p));
+  for (const auto& p : contracts::ReadPendingProposals(node.state(), WallClockMs()))
+    list.push_back(ProposalJson(p));
   return JsonResponse(200, {{"proposals", list}});
 }
 
@@ -124,12 +125,14 @@ void RegisterViewRoutes(http::Router& router, const CreditContextPtr& ctx) {
   const Access regulators = Access::Roles({Role::kRegulator});
   const Access readers = Access::Roles({Role::kReader, Role::kWriter, Role::kRegulator});
   const Node* node = &ctx->node;
-  router.Get("/v1/regulator/query-audit", regulators, [node](const Request& req) { return QueryAudit(*node, req); });
+  router.Get("/v1/regulator/query-audit", regulators,
+             [node](const Request& req) { return QueryAudit(*node, req); });
   router.Get("/v1/regulator/members", regulators, [node](const Request& req) { return Members(*node, req); });
   router.Get("/v1/regulator/members/{id}/compliance", regulators,
              [node](const Request& req) { return Compliance(*node, req); });
   router.Get("/v1/regulator/stats", regulators, [node](const Request& req) { return Stats(*node, req); });
-  router.Get("/v1/governance/proposals", readers, [node](const Request& req) { return Proposals(*node, req); });
+  router.Get("/v1/governance/proposals", readers,
+             [node](const Request& req) { return Proposals(*node, req); });
   router.Get("/v1/governance/proposals/{tx_id}", readers,
              [node](const Request& req) { return Proposal(*node, req); });
 }

@@ -25,7 +25,8 @@ json EntryJson(const Watchlist::Entry& e) {
 }
 
 Response Unavailable(const CreditContext& ctx) {
-  return ErrorResponse(503, "watchlist_unavailable", "the watchlist could not be opened: " + ctx.watchlist_error);
+  return ErrorResponse(503, "watchlist_unavailable",
+                       "the watchlist could not be opened: " + ctx.watchlist_error);
 }
 
 Response Put(const CreditContext& ctx, const Request& req) {
@@ -76,8 +77,8 @@ Response List(const CreditContext& ctx, const Request& req) {
   auto entries = ctx.watchlist->List(after, *limit);
   for (const auto& e : entries) list.push_back(EntryJson(e));
   json out{{"subjects", list}, {"total", ctx.watchlist->size()}};
-  out["next_after"] = entries.size() == *limit && !entries.empty() ? json(ToHex(entries.back().subject_key))
-                                                                   : json(nullptr);
+  out["next_after"] =
+      entries.size() == *limit && !entries.empty() ? json(ToHex(entries.back().subject_key)) : json(nullptr);
   return JsonResponse(200, out);
 }
 
@@ -121,8 +122,10 @@ Response Stream(const CreditContext& ctx, const Request& req) {
 
 void RegisterWatchRoutes(http::Router& router, const CreditContextPtr& ctx) {
   const Access monitors = Access::Roles({Role::kReader, Role::kWriter});
-  router.Add("PUT", "/v1/watchlist/{subject_key}", monitors, [ctx](const Request& req) { return Put(*ctx, req); });
-  router.Delete("/v1/watchlist/{subject_key}", monitors, [ctx](const Request& req) { return Remove(*ctx, req); });
+  router.Add("PUT", "/v1/watchlist/{subject_key}", monitors,
+             [ctx](const Request& req) { return Put(*ctx, req); });
+  router.Delete("/v1/watchlist/{subject_key}", monitors,
+                [ctx](const Request& req) { return Remove(*ctx, req); });
   router.Get("/v1/watchlist", monitors, [ctx](const Request& req) { return List(*ctx, req); });
   router.Get("/v1/alerts", monitors, [ctx](const Request& req) { return RecentAlerts(*ctx, req); });
   router.Get("/v1/alerts/stream", monitors, [ctx](const Request& req) { return Stream(*ctx, req); });

@@ -6,7 +6,6 @@
 #include <cctype>
 
 #include "common/hex.h"
-
 #include "node/credit_api.h"
 #include "node/credit_json.h"
 
@@ -46,9 +45,10 @@ Status RecordEvent(const json& b, pb::TxBody& tx) {
   e->set_subject_key(*subject);
   auto type = ParseEventType(b["event_type"].get<std::string>());
   if (!type) {
-    return InvalidArgument("event_type",
-                           "expected loan_opened, repaid, overdue_30, overdue_60, overdue_90, default, written_off, "
-                           "settled or fraud_confirmed");
+    return InvalidArgument(
+        "event_type",
+        "expected loan_opened, repaid, overdue_30, overdue_60, overdue_90, default, written_off, "
+        "settled or fraud_confirmed");
   }
   e->set_event_type(*type);
   auto loan = HashOrHex32(b["loan_ref"].get<std::string>(), "loan_ref");
@@ -57,7 +57,8 @@ Status RecordEvent(const json& b, pb::TxBody& tx) {
   e->set_amount_minor(b["amount_minor"].get<uint64_t>());
   const std::string currency = b["currency"].get<std::string>();
   if (currency.size() != 3 || !std::isupper(static_cast<unsigned char>(currency[0])) ||
-      !std::isupper(static_cast<unsigned char>(currency[1])) || !std::isupper(static_cast<unsigned char>(currency[2]))) {
+      !std::isupper(static_cast<unsigned char>(currency[1])) ||
+      !std::isupper(static_cast<unsigned char>(currency[2]))) {
     return InvalidArgument("currency", "expected an ISO 4217 code of three upper-case letters, e.g. CNY");
   }
   e->set_currency(currency);
@@ -95,9 +96,10 @@ Status Propose(const json& b, pb::TxBody& tx) {
   auto* p = tx.mutable_propose_change();
   auto kind = ParseChangeKind(b["kind"].get<std::string>());
   if (!kind) {
-    return InvalidArgument("kind",
-                           "expected add_member, suspend_member, reinstate_member, remove_member, add_validator, "
-                           "remove_validator, rotate_key or set_parameter");
+    return InvalidArgument(
+        "kind",
+        "expected add_member, suspend_member, reinstate_member, remove_member, add_validator, "
+        "remove_validator, rotate_key or set_parameter");
   }
   p->set_kind(*kind);
   if (b.contains("member_id")) p->set_member_id(b["member_id"].get<std::string>());
@@ -164,7 +166,9 @@ void RegisterWriteRoutes(http::Router& router, const CreditContextPtr& ctx) {
                    auto event = Hex32Param(req, "tx_id");
                    if (!event.ok()) return event.status();
                    auto kind = ParseAmendKind(b["kind"].get<std::string>());
-                   if (!kind) return InvalidArgument("kind", "expected corrected, disputed, dispute_resolved or retracted");
+                   if (!kind)
+                     return InvalidArgument("kind",
+                                            "expected corrected, disputed, dispute_resolved or retracted");
                    auto record = Hex32Field(b, "record_hash");
                    if (!record.ok()) return record.status();
                    auto* a = tx.mutable_amend_event();
@@ -185,16 +189,18 @@ void RegisterWriteRoutes(http::Router& router, const CreditContextPtr& ctx) {
   });
 
   router.Post("/v1/blacklist/{tx_id}/removal", writers, [node](const Request& req) {
-    return Write(*node, req, {{"reason_hash", FieldType::kString, true}}, [&req](const json& b, pb::TxBody& tx) {
-      return Removal(req, b["reason_hash"].get<std::string>(), tx);
-    });
+    return Write(*node, req, {{"reason_hash", FieldType::kString, true}},
+                 [&req](const json& b, pb::TxBody& tx) {
+                   return Removal(req, b["reason_hash"].get<std::string>(), tx);
+                 });
   });
 
   // DELETE carries the reason as ?reason_hash= (bodies on DELETE are widely dropped).
   router.Delete("/v1/blacklist/{tx_id}", writers, [node](const Request& req) {
     auto wait = ParseWaitOptions(req, {"reason_hash"});
     if (!wait.ok()) return ErrorFor(wait.status());
-    if (!req.body.empty()) return ErrorResponse(400, "bad_request", "DELETE takes no body; use ?reason_hash=HEX");
+    if (!req.body.empty())
+      return ErrorResponse(400, "bad_request", "DELETE takes no body; use ?reason_hash=HEX");
     auto reason = req.Query("reason_hash");
     if (!reason) return ErrorResponse(400, "missing_field", "missing query parameter 'reason_hash'");
     pb::TxBody tx = NewTxBody(WallClockMs());

@@ -29,10 +29,10 @@ std::optional<E> ValueOf(const std::pair<E, std::string_view> (&table)[N], std::
 }
 
 constexpr std::pair<pb::EventType, std::string_view> kEventTypes[] = {
-    {pb::EVENT_LOAN_OPENED, "loan_opened"}, {pb::EVENT_REPAID, "repaid"},
-    {pb::EVENT_OVERDUE_30, "overdue_30"},   {pb::EVENT_OVERDUE_60, "overdue_60"},
-    {pb::EVENT_OVERDUE_90, "overdue_90"},   {pb::EVENT_DEFAULT, "default"},
-    {pb::EVENT_WRITTEN_OFF, "written_off"}, {pb::EVENT_SETTLED, "settled"},
+    {pb::EVENT_LOAN_OPENED, "loan_opened"},        {pb::EVENT_REPAID, "repaid"},
+    {pb::EVENT_OVERDUE_30, "overdue_30"},          {pb::EVENT_OVERDUE_60, "overdue_60"},
+    {pb::EVENT_OVERDUE_90, "overdue_90"},          {pb::EVENT_DEFAULT, "default"},
+    {pb::EVENT_WRITTEN_OFF, "written_off"},        {pb::EVENT_SETTLED, "settled"},
     {pb::EVENT_FRAUD_CONFIRMED, "fraud_confirmed"}};
 constexpr std::pair<pb::AmendKind, std::string_view> kAmendKinds[] = {
     {pb::AMEND_CORRECTED, "corrected"},
@@ -52,10 +52,14 @@ constexpr std::pair<pb::QueryPurpose, std::string_view> kPurposes[] = {
 constexpr std::pair<pb::Role, std::string_view> kRoles[] = {{pb::ROLE_MEMBER, "member"},
                                                             {pb::ROLE_REGULATOR, "regulator"}};
 constexpr std::pair<pb::ChangeKind, std::string_view> kChangeKinds[] = {
-    {pb::CHANGE_ADD_MEMBER, "add_member"},         {pb::CHANGE_SUSPEND_MEMBER, "suspend_member"},
-    {pb::CHANGE_REMOVE_MEMBER, "remove_member"},   {pb::CHANGE_ADD_VALIDATOR, "add_validator"},
-    {pb::CHANGE_REMOVE_VALIDATOR, "remove_validator"}, {pb::CHANGE_ROTATE_KEY, "rotate_key"},
-    {pb::CHANGE_SET_PARAMETER, "set_parameter"},   {pb::CHANGE_REINSTATE_MEMBER, "reinstate_member"}};
+    {pb::CHANGE_ADD_MEMBER, "add_member"},
+    {pb::CHANGE_SUSPEND_MEMBER, "suspend_member"},
+    {pb::CHANGE_REMOVE_MEMBER, "remove_member"},
+    {pb::CHANGE_ADD_VALIDATOR, "add_validator"},
+    {pb::CHANGE_REMOVE_VALIDATOR, "remove_validator"},
+    {pb::CHANGE_ROTATE_KEY, "rotate_key"},
+    {pb::CHANGE_SET_PARAMETER, "set_parameter"},
+    {pb::CHANGE_REINSTATE_MEMBER, "reinstate_member"}};
 constexpr std::pair<pb::RegulatoryActionKind, std::string_view> kActions[] = {
     {pb::REGULATORY_SANCTION, "sanction"},
     {pb::REGULATORY_RECTIFICATION_ORDER, "rectification_order"},
@@ -117,8 +121,8 @@ std::optional<uint32_t> ParseDate(std::string_view text) {
 std::string FormatDate(uint64_t day) {
   const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(static_cast<int64_t>(day)))};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
@@ -192,14 +196,11 @@ json QueryRecordJson(const contracts::QueryRecord& q) {
 }
 
 json RiskJson(const contracts::RiskSummary& r) {
-  return json{{"lenders_30d", r.lenders_30d},
-              {"lenders_90d", r.lenders_90d},
-              {"lenders_180d", r.lenders_180d},
-              {"overdue_events", r.overdue_events},
-              {"default_events", r.default_events},
-              {"fraud_events", r.fraud_events},
-              {"disputed_events", r.disputed_events},
-              {"active_blacklist_entries", r.active_blacklist_entries}};
+  return json{
+      {"lenders_30d", r.lenders_30d},         {"lenders_90d", r.lenders_90d},
+      {"lenders_180d", r.lenders_180d},       {"overdue_events", r.overdue_events},
+      {"default_events", r.default_events},   {"fraud_events", r.fraud_events},
+      {"disputed_events", r.disputed_events}, {"active_blacklist_entries", r.active_blacklist_entries}};
 }
 
 json ComplianceJson(const contracts::MemberCompliance& c) {
@@ -212,7 +213,8 @@ json ComplianceJson(const contracts::MemberCompliance& c) {
                        {"days_overdue", d.days_overdue}});
   }
   json per_day = json::array();
-  for (const auto& d : c.queries_per_day) per_day.push_back({{"date", FormatDate(d.day)}, {"count", d.count}});
+  for (const auto& d : c.queries_per_day)
+    per_day.push_back({{"date", FormatDate(d.day)}, {"count", d.count}});
   json actions = json::array();
   for (const auto& a : c.regulatory_actions) {
     actions.push_back({{"tx_id", ToHex(a.tx_id)},
@@ -278,18 +280,20 @@ json AllianceStatsJson(const contracts::AllianceStats& s) {
   for (const auto& [purpose, name] : kPurposes) queries[std::string(name)] = c.queries_by_purpose[purpose];
   return json{{"height", s.height},
               {"block_time_ms", s.block_time_ms},
-              {"members", {{"active", s.members_active},
-                           {"suspended", s.members_suspended},
-                           {"removed", s.members_removed},
-                           {"regulators", s.regulators}}},
+              {"members",
+               {{"active", s.members_active},
+                {"suspended", s.members_suspended},
+                {"removed", s.members_removed},
+                {"regulators", s.regulators}}},
               {"validators", s.validators},
               {"events_by_type", events},
               {"amendments_by_kind", amendments},
               {"queries_by_purpose", queries},
               {"blacklist", {{"added", c.blacklist_added}, {"removed", c.blacklist_removed}}},
-              {"governance", {{"proposals", c.proposals},
-                              {"changes_applied", c.changes_applied},
-                              {"changes_failed", c.changes_failed}}},
+              {"governance",
+               {{"proposals", c.proposals},
+                {"changes_applied", c.changes_applied},
+                {"changes_failed", c.changes_failed}}},
               {"regulatory_actions", c.regulatory_actions},
               {"transactions", {{"accepted", c.txs_accepted}, {"rejected", c.txs_rejected}}}};
 }

@@ -75,7 +75,8 @@ Result<std::unique_ptr<WebhookSender>> WebhookSender::Create(WebhookOptions opti
   if (options.max_attempts == 0 || options.max_queue == 0 || options.timeout.count() <= 0) {
     return Status::Error("invalid_argument", "webhook: max_attempts, max_queue and timeout must be positive");
   }
-  return std::unique_ptr<WebhookSender>(new WebhookSender(std::move(options), std::move(*target), std::move(key)));
+  return std::unique_ptr<WebhookSender>(
+      new WebhookSender(std::move(options), std::move(*target), std::move(key)));
 }
 
 WebhookSender::WebhookSender(WebhookOptions options, WebhookTarget target, crypto::KeyPair key)
@@ -156,7 +157,8 @@ int WebhookSender::Post(const std::string& body) {
   auto wait = [&](int fd, short events) {
     for (;;) {
       if (stopping()) return false;
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) return false;
       pollfd p{fd, events, 0};
       const int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 100)));
@@ -169,7 +171,8 @@ int WebhookSender::Post(const std::string& body) {
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
-  if (::getaddrinfo(target_.host.c_str(), std::to_string(target_.port).c_str(), &hints, &found) != 0) return 0;
+  if (::getaddrinfo(target_.host.c_str(), std::to_string(target_.port).c_str(), &hints, &found) != 0)
+    return 0;
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addrs(found, &::freeaddrinfo);
   const addrinfo* ai = addrs.get();
   Fd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));

@@ -59,9 +59,11 @@ Result<bool> Watchlist::Add(std::string_view subject_key, std::string_view note,
   std::lock_guard<std::mutex> lock(write_mu_);
   std::optional<Entry> existing = Get(subject_key);
   if (!existing && size_ >= kMaxEntries) {
-    return Status::Error("watchlist_full", "the watchlist holds " + std::to_string(kMaxEntries) + " subjects");
+    return Status::Error("watchlist_full",
+                         "the watchlist holds " + std::to_string(kMaxEntries) + " subjects");
   }
-  const nlohmann::json value{{"note", std::string(note)}, {"added_ms", existing ? existing->added_ms : now_ms}};
+  const nlohmann::json value{{"note", std::string(note)},
+                             {"added_ms", existing ? existing->added_ms : now_ms}};
   leveldb::WriteOptions sync;
   sync.sync = true;
   leveldb::Status s = db_->Put(sync, key, value.dump());

@@ -14,12 +14,11 @@
 // The steps go through the HTTP API and through the real creditctl (watch add,
 // report-event, subject, verify-proof, alerts, lookup). Reuses the integration
 // harness (TestNetwork, ChildProcess, RunCommand).
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
@@ -96,7 +95,8 @@ class AlertStream {
   std::optional<std::string> ReadUntil(const std::string& marker, Clock::time_point deadline) {
     size_t at;
     while ((at = buffer_.find(marker)) == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) return std::nullopt;
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
@@ -139,7 +139,8 @@ class CreditEndToEnd : public ::testing::Test {
   std::string Genesis() const { return net_->net_dir() + "/genesis.json"; }
 
   // POST /v1/events?wait=commit on `node`; returns the committed tx id (hex).
-  std::string Report(size_t node, const std::string& subject_hex, const std::string& type, const std::string& loan) {
+  std::string Report(size_t node, const std::string& subject_hex, const std::string& type,
+                     const std::string& loan) {
     json body{{"subject_key", subject_hex},
               {"event_type", type},
               {"loan_ref", loan},
@@ -179,8 +180,8 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
   const size_t kObserver = net_->validators();
 
   // Member 0 watches the borrower (node-local) and listens to its alert stream.
-  auto watch = RunCommand(net_->creditctl(), {"watch", "add", "--node", Url(0), "--token", Token("reader"), "--key",
-                                              subject_hex, "--note", "L-0001"});
+  auto watch = RunCommand(net_->creditctl(), {"watch", "add", "--node", Url(0), "--token", Token("reader"),
+                                              "--key", subject_hex, "--note", "L-0001"});
   ASSERT_TRUE(watch.exit.exited && watch.exit.code == 0) << watch.output;
   EXPECT_NE(watch.output.find("\"created\":true"), std::string::npos) << watch.output;
   AlertStream alerts;
@@ -188,10 +189,11 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
 
   // Members 0 and 1 report, each through its own node (member 1 with creditctl).
   const std::string event0 = Report(0, subject_hex, "loan_opened", "L-0001");
-  auto reported = RunCommand(net_->creditctl(),
-                             {"report-event", "--node", Url(1), "--token", Token("writer"), "--subject-key",
-                              subject_hex, "--event", "loan_opened", "--loan-ref", "M1-778", "--amount", "5000000",
-                              "--date", "2026-11-01", "--record-hash", "member-1 loan file M1-778", "--wait"});
+  auto reported =
+      RunCommand(net_->creditctl(),
+                 {"report-event", "--node", Url(1), "--token", Token("writer"), "--subject-key", subject_hex,
+                  "--event", "loan_opened", "--loan-ref", "M1-778", "--amount", "5000000", "--date",
+                  "2026-11-01", "--record-hash", "member-1 loan file M1-778", "--wait"});
   ASSERT_TRUE(reported.exit.exited && reported.exit.code == 0) << reported.output;
   const json answer1 = json::parse(reported.output, nullptr, false);
   ASSERT_TRUE(answer1.is_object()) << reported.output;
@@ -231,7 +233,8 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
     std::ofstream(file) << e["proof"].dump(2);
     auto ok = RunCommand(net_->creditctl(), {"verify-proof", file, "--genesis", Genesis()});
     EXPECT_TRUE(ok.exit.exited && ok.exit.code == 0) << ok.exit.ToString() << "\n" << ok.output;
-    EXPECT_NE(ok.output.find("proof valid: tx " + e["tx_id"].get<std::string>()), std::string::npos) << ok.output;
+    EXPECT_NE(ok.output.find("proof valid: tx " + e["tx_id"].get<std::string>()), std::string::npos)
+        << ok.output;
 
     json tampered = e["proof"];
     std::string tx = tampered["tx"].get<std::string>();
@@ -240,15 +243,16 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
     const std::string bad = file + ".tampered";
     std::ofstream(bad) << tampered.dump(2);
     auto refused = RunCommand(net_->creditctl(), {"verify-proof", bad, "--genesis", Genesis()});
-    EXPECT_TRUE(refused.exit.exited && refused.exit.code == 1) << refused.exit.ToString() << "\n" << refused.output;
+    EXPECT_TRUE(refused.exit.exited && refused.exit.code == 1) << refused.exit.ToString() << "\n"
+                                                               << refused.output;
     EXPECT_NE(refused.output.find("proof INVALID"), std::string::npos) << refused.output;
   }
 
   // The query is on the ledger: in the subject's query records...
   ASSERT_TRUE(WaitCommitted(2, audit_tx)) << "the query audit " << audit_tx << " did not commit";
-  auto subject_cli = RunCommand(net_->creditctl(), {"subject", "--node", Url(2), "--token", Token("reader"), "--key",
-                                                   subject_hex, "--purpose", "loan_application",
-                                                   "--authorization-ref", "consent-2"});
+  auto subject_cli = RunCommand(
+      net_->creditctl(), {"subject", "--node", Url(2), "--token", Token("reader"), "--key", subject_hex,
+                          "--purpose", "loan_application", "--authorization-ref", "consent-2"});
   ASSERT_TRUE(subject_cli.exit.exited && subject_cli.exit.code == 0) << subject_cli.output;
   const json again = json::parse(subject_cli.output, nullptr, false);
   ASSERT_TRUE(again.is_object()) << subject_cli.output;
@@ -264,7 +268,8 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
 
   // ...and in the regulator's audit view on the observer.
   ASSERT_TRUE(WaitCommitted(kObserver, audit_tx));
-  Answer audit = CallJson(Port(kObserver), Token("regulator"), "GET", "/v1/regulator/query-audit?member=member-2");
+  Answer audit =
+      CallJson(Port(kObserver), Token("regulator"), "GET", "/v1/regulator/query-audit?member=member-2");
   ASSERT_EQ(audit.status, 200) << audit.body.dump();
   bool audited = false;
   for (const auto& r : audit.body["records"]) {
@@ -288,19 +293,19 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
   EXPECT_EQ((*alert)["tx_id"], default_tx);
 
   // creditctl alerts replays it from the node's recent alerts.
-  auto replay = RunCommand(net_->creditctl(), {"alerts", "--node", Url(0),
-                                               "--token", Token("reader"), "--last-event-id",
-                                               std::to_string((*alert)["alert_id"].get<uint64_t>() - 1), "--count",
-                                               "1", "--timeout", "30"});
+  auto replay = RunCommand(
+      net_->creditctl(),
+      {"alerts", "--node", Url(0), "--token", Token("reader"), "--last-event-id",
+       std::to_string((*alert)["alert_id"].get<uint64_t>() - 1), "--count", "1", "--timeout", "30"});
   EXPECT_TRUE(replay.exit.exited && replay.exit.code == 0) << replay.exit.ToString() << "\n" << replay.output;
   EXPECT_NE(replay.output.find(default_tx), std::string::npos) << replay.output;
 
   // creditctl lookup by raw ID on member 3's node sees all three events.
   ASSERT_TRUE(WaitCommitted(3, default_tx));
-  auto cli_lookup = RunCommand(
-      net_->creditctl(), {"lookup", "--node", Url(3), "--token",
-                          Token("reader"), "--id-type", "cn_resident_id", "--id", kBorrowerId, "--purpose",
-                          "post_loan_monitoring", "--authorization-ref", "consent-3"});
+  auto cli_lookup =
+      RunCommand(net_->creditctl(), {"lookup", "--node", Url(3), "--token", Token("reader"), "--id-type",
+                                     "cn_resident_id", "--id", kBorrowerId, "--purpose",
+                                     "post_loan_monitoring", "--authorization-ref", "consent-3"});
   ASSERT_TRUE(cli_lookup.exit.exited && cli_lookup.exit.code == 0) << cli_lookup.output;
   EXPECT_NE(cli_lookup.output.find(default_tx), std::string::npos);
   EXPECT_EQ(cli_lookup.output.find(kBorrowerId), std::string::npos) << "the raw ID came back";

@@ -20,7 +20,8 @@ namespace {
 const std::string kWatched(32, 'W');
 const std::string kOther(32, 'O');
 
-std::string EventTx(const std::string& sender, const std::string& subject, pb::EventType type, uint64_t nonce) {
+std::string EventTx(const std::string& sender, const std::string& subject, pb::EventType type,
+                    uint64_t nonce) {
   pb::SignedTx tx;
   auto* body = tx.mutable_body();
   body->set_chain_id("c");
@@ -158,7 +159,8 @@ TEST(AlertHub, StreamsResumeAfterLastEventIdAndReportGaps) {
 }
 
 TEST(AlertHub, AHubThatStartedAtGenesisReportsNoGap) {
-  AlertHub hub([](uint64_t) { return std::vector<Alert>{}; }, /*start_height=*/0, AlertHub::Options{}, nullptr);
+  AlertHub hub([](uint64_t) { return std::vector<Alert>{}; }, /*start_height=*/0, AlertHub::Options{},
+               nullptr);
   hub.Publish(MakeAlert(3, 1));
   auto stream = std::make_shared<http::SseStream>(100);
   ASSERT_TRUE(hub.Subscribe(stream, 0).ok());

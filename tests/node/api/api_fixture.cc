@@ -40,8 +40,9 @@ void CreditApiTest::SetUpTestSuite() {
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   root_dir_ = new std::string(tmpl);
   net_dir_ = new std::string(*root_dir_ + "/net");
-  const int rc = RunProgram(std::string(CC_BINARY_DIR) + "/cli/creditctl",
-                            {"network", "init", "--validators", "4", "--out", *net_dir_, "--base-port", "41000"});
+  const int rc =
+      RunProgram(std::string(CC_BINARY_DIR) + "/cli/creditctl",
+                 {"network", "init", "--validators", "4", "--out", *net_dir_, "--base-port", "41000"});
   ASSERT_EQ(rc, 0) << "creditctl network init failed";
   std::ifstream in(*net_dir_ + "/tokens.json");
   std::stringstream ss;
@@ -74,7 +75,8 @@ void CreditApiTest::SetUp() {
 
 void CreditApiTest::TearDown() { node_.reset(); }
 
-NodeConfig CreditApiTest::Config(const std::string& data_name, const std::function<void(NodeConfig&)>& tweak) const {
+NodeConfig CreditApiTest::Config(const std::string& data_name,
+                                 const std::function<void(NodeConfig&)>& tweak) const {
   auto config = LoadNodeConfig(*net_dir_ + "/node-validator-0.json");
   EXPECT_TRUE(config.ok()) << config.status().ToString();
   NodeConfig c = *config;
@@ -115,8 +117,9 @@ ClientResponse CreditApiTest::CallOn(uint16_t port, const std::string& method, c
   return r.value_or(ClientResponse{});
 }
 
-ClientResponse CreditApiTest::Call(const std::string& method, const std::string& target, const std::string& token,
-                                   const std::string& body, const std::string& content_type) const {
+ClientResponse CreditApiTest::Call(const std::string& method, const std::string& target,
+                                   const std::string& token, const std::string& body,
+                                   const std::string& content_type) const {
   return CallOn(node_->http_port(), method, target, token, body, content_type);
 }
 

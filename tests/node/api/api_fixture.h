@@ -49,14 +49,16 @@ class CreditApiTest : public ::testing::Test {
   // Authorization header; a non-empty body is sent as application/json unless
   // `content_type` says otherwise.
   ClientResponse Call(const std::string& method, const std::string& target, const std::string& token,
-                      const std::string& body = "", const std::string& content_type = "application/json") const;
+                      const std::string& body = "",
+                      const std::string& content_type = "application/json") const;
   ClientResponse CallOn(uint16_t port, const std::string& method, const std::string& target,
                         const std::string& token, const std::string& body = "",
                         const std::string& content_type = "application/json") const;
 
   // Expects a 4xx JSON error with `code`, and that the node recorded nothing (the
   // mempool holds `mempool_before` transactions) and still answers /healthz.
-  void ExpectRefused(const ClientResponse& r, int status, const std::string& code, size_t mempool_before) const;
+  void ExpectRefused(const ClientResponse& r, int status, const std::string& code,
+                     size_t mempool_before) const;
 
   static const std::string& net_dir() { return *net_dir_; }
   static std::string token(const std::string& role) { return (*tokens_)[role].get<std::string>(); }

@@ -45,7 +45,8 @@ TEST_F(CreditApiTest, LookupHashesTheIdAndAdmitsTheAuditBeforeAnswering) {
   EXPECT_EQ(j["quota"]["quota"], 10000);
 
   // The same ID written differently (lower-case x, spaces) is the same subject.
-  auto again = Call("POST", "/v1/subjects/lookup", token("reader"), LookupBody("110105 19491231 002x").dump());
+  auto again =
+      Call("POST", "/v1/subjects/lookup", token("reader"), LookupBody("110105 19491231 002x").dump());
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.Json()["subject_key"], ToHex(*expected));
   EXPECT_EQ(node_->mempool().size(), before + 2);
@@ -57,10 +58,12 @@ TEST_F(CreditApiTest, LookupRefusesBadIdsWithTheirCodes) {
   json body = LookupBody("11010519491231002");  // 17 characters
   ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), body.dump()), 400, "format", before);
   body = LookupBody("110105194912310021");  // wrong check character
-  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), body.dump()), 400, "check_digit", before);
+  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), body.dump()), 400, "check_digit",
+                before);
   body = LookupBody();
   body["id_type"] = "social_security";
-  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), body.dump()), 400, "unknown_id_type", before);
+  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), body.dump()), 400, "unknown_id_type",
+                before);
   auto r = Call("POST", "/v1/subjects/lookup", token("reader"), LookupBody("110105194912310021").dump());
   EXPECT_EQ(r.body.find("110105194912310021"), std::string::npos) << "an error echoed the raw ID";
 }
@@ -82,12 +85,14 @@ TEST_F(CreditApiTest, LookupRequiresPurposeAndAuthorization) {
   EXPECT_NE(r.body.find("purpose"), std::string::npos);
   body = LookupBody();
   body["authorization_ref"] = "";
-  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), body.dump()), 400, "invalid_argument", before);
+  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), body.dump()), 400, "invalid_argument",
+                before);
   // A member may not query for the regulator's purpose: admission refuses the audit,
   // so the query is refused too.
   body = LookupBody();
   body["purpose"] = "regulator_audit";
-  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), body.dump()), 403, "not_authorized", before);
+  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), body.dump()), 403, "not_authorized",
+                before);
 }
 
 TEST_F(CreditApiTest, MalformedRequestsAreRefusedAndRecordNothing) {
@@ -107,16 +112,17 @@ TEST_F(CreditApiTest, MalformedRequestsAreRefusedAndRecordNothing) {
   ExpectRefused(Call("POST", "/v1/subjects/lookup", reader, body.dump()), 400, "unknown_field", before);
   ExpectRefused(Call("POST", "/v1/subjects/lookup", reader, LookupBody().dump(), "text/plain"), 415,
                 "unsupported_media_type", before);
-  ExpectRefused(Call("POST", "/v1/subjects/lookup?proof=true", reader, LookupBody().dump()), 400, "unknown_field",
-                before);
+  ExpectRefused(Call("POST", "/v1/subjects/lookup?proof=true", reader, LookupBody().dump()), 400,
+                "unknown_field", before);
   ExpectRefused(Call("POST", "/v1/subjects/lookup?proofs=maybe", reader, LookupBody().dump()), 400,
                 "invalid_argument", before);
   // Oversized: announced larger than the limit; answered before the body is read.
   auto client = http::testing::TestClient::Connect(node_->http_port());
   ASSERT_NE(client, nullptr);
-  ASSERT_TRUE(client->Send(http::testing::MakeRequest(
-      "POST", "/v1/subjects/lookup",
-      {{"Authorization", "Bearer " + reader}, {"Content-Type", "application/json"}, {"Content-Length", "5000000"}})));
+  ASSERT_TRUE(client->Send(http::testing::MakeRequest("POST", "/v1/subjects/lookup",
+                                                      {{"Authorization", "Bearer " + reader},
+                                                       {"Content-Type", "application/json"},
+                                                       {"Content-Length", "5000000"}})));
   auto big = client->ReadResponse();
   ASSERT_TRUE(big.has_value());
   ExpectRefused(*big, 413, "body_too_large", before);
@@ -127,7 +133,8 @@ TEST_F(CreditApiTest, TokensAndRolesAreChecked) {
   const size_t before = node_->mempool().size();
   const std::string body = LookupBody().dump();
   ExpectRefused(Call("POST", "/v1/subjects/lookup", "", body), 401, "unauthorized", before);
-  ExpectRefused(Call("POST", "/v1/subjects/lookup", "cc_" + std::string(64, '0'), body), 401, "unauthorized", before);
+  ExpectRefused(Call("POST", "/v1/subjects/lookup", "cc_" + std::string(64, '0'), body), 401, "unauthorized",
+                before);
   ExpectRefused(Call("POST", "/v1/subjects/lookup", token("writer"), body), 403, "forbidden", before);
   ExpectRefused(Call("POST", "/v1/events", token("reader"), EventRequest(std::string(64, 'b')).dump()), 403,
                 "forbidden", before);
@@ -142,14 +149,17 @@ TEST_F(CreditApiTest, SubjectByKeyChecksItsParameters) {
   const size_t before = node_->mempool().size();
   const std::string key(64, 'c');
   const std::string reader = token("reader");
-  ExpectRefused(Call("GET", "/v1/subjects/" + key + "?authorization_ref=x", reader), 400, "missing_field", before);
-  ExpectRefused(Call("GET", "/v1/subjects/" + key + "?purpose=loan_application", reader), 400, "missing_field",
+  ExpectRefused(Call("GET", "/v1/subjects/" + key + "?authorization_ref=x", reader), 400, "missing_field",
                 before);
+  ExpectRefused(Call("GET", "/v1/subjects/" + key + "?purpose=loan_application", reader), 400,
+                "missing_field", before);
   ExpectRefused(Call("GET", "/v1/subjects/abc?purpose=loan_application&authorization_ref=x", reader), 400,
                 "invalid_argument", before);
-  ExpectRefused(Call("GET", "/v1/subjects/" + key + "?purpose=loan_application&authorization_ref=x&limit=5", reader),
-                400, "unknown_field", before);
-  auto r = Call("GET", "/v1/subjects/" + key + "?purpose=post_loan_monitoring&authorization_ref=x&proofs=true", reader);
+  ExpectRefused(
+      Call("GET", "/v1/subjects/" + key + "?purpose=loan_application&authorization_ref=x&limit=5", reader),
+      400, "unknown_field", before);
+  auto r = Call(
+      "GET", "/v1/subjects/" + key + "?purpose=post_loan_monitoring&authorization_ref=x&proofs=true", reader);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Json()["subject_key"], key);
   EXPECT_EQ(node_->mempool().size(), before + 1);
@@ -167,9 +177,10 @@ TEST_F(CreditApiTest, QuotaExceededIsRefusedBeforeAnyAudit) {
   const size_t before = node_->mempool().size();
   auto r = Call("POST", "/v1/subjects/lookup", token("reader"), LookupBody().dump());
   ExpectRefused(r, 429, "quota_exceeded", before);
-  ExpectRefused(Call("GET", "/v1/subjects/" + std::string(64, 'd') + "?purpose=loan_application&authorization_ref=x",
-                     token("reader")),
-                429, "quota_exceeded", before);
+  ExpectRefused(
+      Call("GET", "/v1/subjects/" + std::string(64, 'd') + "?purpose=loan_application&authorization_ref=x",
+           token("reader")),
+      429, "quota_exceeded", before);
 }
 
 TEST_F(CreditApiTest, NodeWithoutMemberKeyOrSecretRefusesQueries) {
@@ -180,11 +191,12 @@ TEST_F(CreditApiTest, NodeWithoutMemberKeyOrSecretRefusesQueries) {
   }));
   ASSERT_NE(node_, nullptr);
   const size_t before = node_->mempool().size();
-  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), LookupBody().dump()), 503, "no_alliance_secret",
-                before);
-  ExpectRefused(Call("GET", "/v1/subjects/" + std::string(64, 'e') + "?purpose=loan_application&authorization_ref=x",
-                     token("reader")),
-                503, "no_member_key", before);
+  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), LookupBody().dump()), 503,
+                "no_alliance_secret", before);
+  ExpectRefused(
+      Call("GET", "/v1/subjects/" + std::string(64, 'e') + "?purpose=loan_application&authorization_ref=x",
+           token("reader")),
+      503, "no_member_key", before);
   ExpectRefused(Call("POST", "/v1/events", token("writer"), EventRequest(std::string(64, 'e')).dump()), 503,
                 "no_member_key", before);
 }

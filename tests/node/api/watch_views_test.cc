@@ -70,7 +70,8 @@ TEST_F(CreditApiTest, AlertStreamOpensAndResumeIdIsChecked) {
   // The node started at genesis and scans every block: a resume from 0 reports no
   // gap, and the stream stays open.
   EXPECT_EQ(node_->ledger().Height(), 0u);
-  ExpectRefused(Call("GET", "/v1/alerts/stream?last_event_id=x", token("reader")), 400, "invalid_argument", 0);
+  ExpectRefused(Call("GET", "/v1/alerts/stream?last_event_id=x", token("reader")), 400, "invalid_argument",
+                0);
   ExpectRefused(Call("GET", "/v1/alerts/stream", token("regulator")), 403, "forbidden", 0);
   auto recent = Call("GET", "/v1/alerts?after=0&limit=10", token("reader"));
   ASSERT_EQ(recent.status, 200) << recent.body;
@@ -102,23 +103,25 @@ TEST_F(CreditApiTest, RegulatorViewsAnswerFromState) {
   ASSERT_EQ(compliance.status, 200) << compliance.body;
   EXPECT_EQ(compliance.Json()["queries"]["per_day"].size(), 7u);
   ExpectRefused(Call("GET", "/v1/regulator/members/nobody/compliance", regulator), 404, "unknown_member", 0);
-  ExpectRefused(Call("GET", "/v1/regulator/members/member-1/compliance?days=0", regulator), 400, "invalid_argument",
-                0);
+  ExpectRefused(Call("GET", "/v1/regulator/members/member-1/compliance?days=0", regulator), 400,
+                "invalid_argument", 0);
 
-  auto audit = Call("GET", "/v1/regulator/query-audit?member=member-2&from=2026-01-01&to=2026-12-31", regulator);
+  auto audit =
+      Call("GET", "/v1/regulator/query-audit?member=member-2&from=2026-01-01&to=2026-12-31", regulator);
   ASSERT_EQ(audit.status, 200) << audit.body;
   EXPECT_EQ(audit.Json()["records"], json::array());
   ExpectRefused(Call("GET", "/v1/regulator/query-audit", regulator), 400, "missing_field", 0);
   ExpectRefused(Call("GET", "/v1/regulator/query-audit?member=member-2&from=yesterday", regulator), 400,
                 "invalid_argument", 0);
-  ExpectRefused(Call("GET", "/v1/regulator/query-audit?member=member-2&from=2020-01-01&to=2026-01-01", regulator), 400,
-                "range_too_long", 0);
+  ExpectRefused(
+      Call("GET", "/v1/regulator/query-audit?member=member-2&from=2020-01-01&to=2026-01-01", regulator), 400,
+      "range_too_long", 0);
 
   auto proposals = Call("GET", "/v1/governance/proposals", token("reader"));
   ASSERT_EQ(proposals.status, 200) << proposals.body;
   EXPECT_EQ(proposals.Json()["proposals"], json::array());
-  ExpectRefused(Call("GET", "/v1/governance/proposals/" + std::string(64, '2'), token("reader")), 404, "not_found",
-                0);
+  ExpectRefused(Call("GET", "/v1/governance/proposals/" + std::string(64, '2'), token("reader")), 404,
+                "not_found", 0);
 }
 
 }  // namespace

@@ -1,8 +1,6 @@
 // WebhookSender against an in-test HTTP server on 127.0.0.1: signed bodies, retry
 // with back-off on failures that may pass, no retry on a refusal, bounded attempts
 // against a dead endpoint. Also the node-local Watchlist store.
-#include "node/credit_webhook.h"
-
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -19,6 +17,7 @@
 
 #include "common/hex.h"
 #include "crypto/keys.h"
+#include "node/credit_webhook.h"
 #include "node/watchlist.h"
 
 namespace cc::node {
@@ -196,7 +195,8 @@ TEST(WebhookSender, RefusesBadUrlsAndBoundsItsQueue) {
                           "http://h:80/a b"}) {
     WebhookOptions o;
     o.url = url;
-    EXPECT_EQ(WebhookSender::Create(o, crypto::KeyPair::Generate()).status().code(), "invalid_argument") << url;
+    EXPECT_EQ(WebhookSender::Create(o, crypto::KeyPair::Generate()).status().code(), "invalid_argument")
+        << url;
   }
   auto t = ParseWebhookUrl("http://alerts.member0.internal:8443/cc");
   ASSERT_TRUE(t.ok());
@@ -233,7 +233,8 @@ TEST(WebhookSender, RefusesBadUrlsAndBoundsItsQueue) {
 }
 
 TEST(Watchlist, PersistsPagesAndBoundsNotes) {
-  const std::string dir = std::filesystem::temp_directory_path() / ("cc-watchlist-" + std::to_string(::getpid()));
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("cc-watchlist-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const std::string a(32, 'a'), b(32, 'b'), c(32, 'c');
   {
@@ -246,7 +247,8 @@ TEST(Watchlist, PersistsPagesAndBoundsNotes) {
     EXPECT_EQ(*(*w)->Remove(c), true);
     EXPECT_EQ(*(*w)->Remove(c), false);
     EXPECT_EQ((*w)->Add(std::string(31, 'x'), "", 1).status().code(), "invalid_argument");
-    EXPECT_EQ((*w)->Add(c, std::string(Watchlist::kMaxNoteBytes + 1, 'n'), 1).status().code(), "invalid_argument");
+    EXPECT_EQ((*w)->Add(c, std::string(Watchlist::kMaxNoteBytes + 1, 'n'), 1).status().code(),
+              "invalid_argument");
   }
   auto w = Watchlist::Open(dir);
   ASSERT_TRUE(w.ok());

@@ -27,7 +27,8 @@ TEST_F(CreditApiTest, EventIsSignedByTheMemberAndAdmitted) {
   ASSERT_EQ(again.status, 202) << again.body;
   EXPECT_NE(again.Json()["tx_id"], r.Json()["tx_id"]);
   // ?wait=commit on a node that cannot commit answers 202 timed_out.
-  auto waited = Call("POST", "/v1/events?wait=commit&timeout_ms=50", token("writer"), EventRequest(kSubject).dump());
+  auto waited =
+      Call("POST", "/v1/events?wait=commit&timeout_ms=50", token("writer"), EventRequest(kSubject).dump());
   ASSERT_EQ(waited.status, 202) << waited.body;
   EXPECT_EQ(waited.Json()["timed_out"], true);
 }
@@ -76,8 +77,8 @@ TEST_F(CreditApiTest, EventFieldsAreCheckedAndNamed) {
                 "invalid_argument", before);
   ExpectRefused(Call("POST", "/v1/events?timeout_ms=999999", writer, EventRequest(kSubject).dump()), 400,
                 "invalid_argument", before);
-  ExpectRefused(Call("POST", "/v1/events?dry_run=1", writer, EventRequest(kSubject).dump()), 400, "unknown_field",
-                before);
+  ExpectRefused(Call("POST", "/v1/events?dry_run=1", writer, EventRequest(kSubject).dump()), 400,
+                "unknown_field", before);
 }
 
 TEST_F(CreditApiTest, AmendmentsBlacklistGovernanceAndActionsAreChecked) {
@@ -106,25 +107,27 @@ TEST_F(CreditApiTest, AmendmentsBlacklistGovernanceAndActionsAreChecked) {
   ExpectRefused(Call("DELETE", "/v1/blacklist/" + tx, writer), 400, "missing_field", before);
   ExpectRefused(Call("DELETE", "/v1/blacklist/" + tx + "?reason_hash=" + std::string(64, 'f'), writer), 400,
                 "unknown_entry", before);
-  ExpectRefused(Call("POST", "/v1/blacklist/" + tx + "/removal", writer, json{{"reason_hash", "zz"}}.dump()), 400,
-                "invalid_argument", before);
+  ExpectRefused(Call("POST", "/v1/blacklist/" + tx + "/removal", writer, json{{"reason_hash", "zz"}}.dump()),
+                400, "invalid_argument", before);
   // Governance and regulatory actions.
   ExpectRefused(Call("POST", "/v1/governance/proposals", writer, json{{"kind", "elect_king"}}.dump()), 400,
                 "invalid_argument", before);
   ExpectRefused(Call("POST", "/v1/governance/proposals/" + tx + "/approvals", writer, "{\"x\":1}"), 400,
                 "unknown_field", before);
-  ExpectRefused(Call("POST", "/v1/governance/proposals/" + tx + "/approvals", writer, ""), 400, "unknown_proposal",
-                before);
-  ExpectRefused(Call("POST", "/v1/regulatory-actions", writer,
-                     json{{"kind", "sanction"}, {"target_member", "member-1"}, {"document_hash", std::string(64, 'd')}}
-                         .dump()),
-                403, "not_authorized", before);
+  ExpectRefused(Call("POST", "/v1/governance/proposals/" + tx + "/approvals", writer, ""), 400,
+                "unknown_proposal", before);
+  ExpectRefused(
+      Call("POST", "/v1/regulatory-actions", writer,
+           json{{"kind", "sanction"}, {"target_member", "member-1"}, {"document_hash", std::string(64, 'd')}}
+               .dump()),
+      403, "not_authorized", before);
 
   // Valid ones are admitted.
   auto added = Call("POST", "/v1/blacklist", writer, entry.dump());
   EXPECT_EQ(added.status, 202) << added.body;
-  auto proposal = Call("POST", "/v1/governance/proposals", writer,
-                       json{{"kind", "set_parameter"}, {"parameter", "retention_days"}, {"value", 3650}}.dump());
+  auto proposal =
+      Call("POST", "/v1/governance/proposals", writer,
+           json{{"kind", "set_parameter"}, {"parameter", "retention_days"}, {"value", 3650}}.dump());
   EXPECT_EQ(proposal.status, 202) << proposal.body;
   EXPECT_EQ(node_->mempool().size(), before + 2);
 }
