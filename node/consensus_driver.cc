@@ -51,6 +51,18 @@ void ConsensusDriver::Start() {
     auto tip = ledger_.GetBlock(restore.last_executed);
     if (tip.ok()) restore.last_executed_timestamp_ms = tip->block().header().timestamp_ms();
   }
+  // The request ids of the last 4L blocks, so the restarted replica flags the same
+  // duplicates as its peers (replica.h).
+  const uint64_t window = 4ull * options_.replica.watermark_window;
+  const uint64_t first = restore.last_executed > window ? restore.last_executed - window + 1 : 1;
+  for (uint64_t h = first; h <= restore.last_executed; ++h) {
+    auto block = ledger_.GetBlock(h);
+    if (!block.ok()) Fatal("reading block " + std::to_string(h) + " at start: " + block.status().ToString());
+    std::vector<std::string> ids;
+    ids.reserve(block->block().txs_size());
+    for (const auto& tx : block->block().txs()) ids.push_back(proto::TxId(tx));
+    restore.recent_request_ids.push_back(std::move(ids));
+  }
   restore.records = ledger_.LoadRecords();
   log_ = restore.records;
   replica_ = std::make_unique<consensus::Replica>(options_.replica, signer_, verifier_, std::move(restore));
@@ -189,7 +201,13 @@ void ConsensusDriver::CompactRecords(uint64_t stable) {
   for (size_t i = 0; i < log_.size(); ++i) {
     const int ii = static_cast<int>(i);
     auto seq = RecordSequence(log_[i]);
-    if (ii == last_view || ii == last_vc || ii == last_nv || (seq && *seq > stable)) keep.push_back(log_[i]);
+    // A checkpoint record AT the stable sequence is this replica's share of its proof,
+    // which a restarted replica must still be able to show (replica.h).
+    const bool own_stable_checkpoint =
+        log_[i].has_sent() && log_[i].sent().has_checkpoint() && seq && *seq == stable;
+    if (ii == last_view || ii == last_vc || ii == last_nv || own_stable_checkpoint || (seq && *seq > stable)) {
+      keep.push_back(log_[i]);
+    }
   }
   if (keep.size() == log_.size()) return;
   Status st = ledger_.TruncateRecords(ledger_.RecordsMark(), keep);
