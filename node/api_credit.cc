@@ -49,20 +49,26 @@ Response AnswerQuery(const CreditContext& ctx, const QueryRequest& q) {
   const std::string& member = node.config().member_id;
   auto quota = contracts::ReadQuotaStatus(node.state(), member, now);
   if (!quota.ok()) return ErrorFor(quota.status());
-  if (quota->remaining == 0) {
+  // Audits this node admitted that have not committed yet count too (credit_quota.h).
+  if (quota->remaining == 0 || !ctx.quota->Reserve(quota->used, quota->quota, now)) {
     return ErrorResponse(429, "quota_exceeded",
                          "member " + member + " has used its daily query quota (" +
                              std::to_string(quota->quota) + ") for " + FormatDate(quota->day));
   }
 
   pb::TxBody body = NewTxBody(now);
+  const uint64_t not_after = body.not_after_ms();
   auto* audit = body.mutable_query_audit();
   audit->set_subject_key(q.subject_key);
   audit->set_purpose(q.purpose);
   audit->set_authorization_ref_hash(q.authorization_ref_hash);
   audit->set_query_time_ms(now);
   auto audit_id = node.SubmitAsMember(std::move(body));
-  if (!audit_id.ok()) return ErrorFor(audit_id.status());
+  if (!audit_id.ok()) {
+    ctx.quota->Released();
+    return ErrorFor(audit_id.status());
+  }
+  ctx.quota->Admitted(*audit_id, not_after);
 
   auto report = contracts::ReadSubjectReport(node.state(), q.subject_key, now);
   if (!report.ok()) return ErrorFor(report.status());
@@ -169,7 +175,11 @@ void RegisterSubjectRoutes(http::Router& router, const CreditContextPtr& ctx) {
 }
 
 void RegisterCreditRoutesWith(http::Router& router, Node& node, const CreditApiOptions& options) {
-  auto ctx = std::make_shared<CreditContext>(CreditContext{node, nullptr, nullptr, ""});
+  auto ctx = std::make_shared<CreditContext>(
+      CreditContext{node, std::make_shared<QueryQuotaGuard>([&node](const std::string& id) {
+                      return node.ledger().FindTx(id).ok();
+                    }),
+                    nullptr, nullptr, ""});
   const std::string path = node.config().data_dir + "/local/watchlist";
   auto watchlist = Watchlist::Open(path);
   if (watchlist.ok()) {
@@ -207,14 +217,17 @@ void RegisterCreditRoutesWith(http::Router& router, Node& node, const CreditApiO
     };
     ctx->alerts = std::make_shared<AlertHub>(std::move(scanner), node.ledger().Height(), options.alerts,
                                              std::move(webhook));
-    std::weak_ptr<AlertHub> hub = ctx->alerts;
-    node.AddCommitListener([hub](const ExecutedBlock& block) {
-      if (auto h = hub.lock()) h->NoteCommitted(block.block.block().header().height());
-    });
   } else {
     ctx->watchlist_error = watchlist.status().ToString();
     Log(LogLevel::kError, "watchlist unavailable", {{"path", path}, {"reason", ctx->watchlist_error}});
   }
+  // On the committing thread: only note the height and drop committed audits.
+  std::weak_ptr<AlertHub> hub = ctx->alerts;
+  std::weak_ptr<QueryQuotaGuard> guard = ctx->quota;
+  node.AddCommitListener([hub, guard](const ExecutedBlock& block) {
+    if (auto g = guard.lock()) g->Committed(block.tx_ids);
+    if (auto h = hub.lock()) h->NoteCommitted(block.block.block().header().height());
+  });
   RegisterSubjectRoutes(router, ctx);
   RegisterWriteRoutes(router, ctx);
   RegisterViewRoutes(router, ctx);

@@ -19,6 +19,7 @@
 
 #include "common/status.h"
 #include "node/alerts.h"
+#include "node/credit_quota.h"
 #include "node/credit_webhook.h"
 #include "node/http/json_api.h"
 #include "node/http/router.h"
@@ -41,6 +42,7 @@ void RegisterCreditRoutesWith(http::Router& router, Node& node, const CreditApiO
 
 struct CreditContext {
   Node& node;
+  std::shared_ptr<QueryQuotaGuard> quota;
   std::shared_ptr<Watchlist> watchlist;  // null when it could not be opened (503)
   std::shared_ptr<AlertHub> alerts;      // null without a watchlist
   std::string watchlist_error;           // why it could not be opened

@@ -15,6 +15,7 @@ if(TARGET cc_p2p AND TARGET cc_http AND TARGET cc_contracts)
     ${CMAKE_CURRENT_LIST_DIR}/consensus_driver.cc
     ${CMAKE_CURRENT_LIST_DIR}/contracts_executor.cc
     ${CMAKE_CURRENT_LIST_DIR}/credit_json.cc
+    ${CMAKE_CURRENT_LIST_DIR}/credit_quota.cc
     ${CMAKE_CURRENT_LIST_DIR}/credit_webhook.cc
     ${CMAKE_CURRENT_LIST_DIR}/log.cc
     ${CMAKE_CURRENT_LIST_DIR}/mempool.cc

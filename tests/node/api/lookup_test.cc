@@ -183,6 +183,26 @@ TEST_F(CreditApiTest, QuotaExceededIsRefusedBeforeAnyAudit) {
       429, "quota_exceeded", before);
 }
 
+TEST_F(CreditApiTest, QuotaCountsAnsweredQueriesWhoseAuditsAreNotCommitted) {
+  // Quota 2; this node cannot commit, so both answered queries stay pending.
+  std::ifstream in(net_dir() + "/genesis.json");
+  json genesis = json::parse(in);
+  genesis["parameters"]["daily_query_quota"] = 2;
+  const std::string path = test_dir() + "/genesis-quota-2.json";
+  std::ofstream(path) << genesis.dump(2);
+  node_ = StartNode(Config("data", [&](NodeConfig& c) { c.genesis_file = path; }));
+  ASSERT_NE(node_, nullptr);
+  EXPECT_EQ(Call("POST", "/v1/subjects/lookup", token("reader"), LookupBody().dump()).status, 200);
+  // A refused audit does not use the quota.
+  json refused = LookupBody();
+  refused["purpose"] = "regulator_audit";
+  EXPECT_EQ(Call("POST", "/v1/subjects/lookup", token("reader"), refused.dump()).status, 403);
+  EXPECT_EQ(Call("POST", "/v1/subjects/lookup", token("reader"), LookupBody().dump()).status, 200);
+  const size_t before = node_->mempool().size();
+  ExpectRefused(Call("POST", "/v1/subjects/lookup", token("reader"), LookupBody().dump()), 429,
+                "quota_exceeded", before);
+}
+
 TEST_F(CreditApiTest, NodeWithoutMemberKeyOrSecretRefusesQueries) {
   node_ = StartNode(Config("data", [](NodeConfig& c) {
     c.member_id.clear();
