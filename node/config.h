@@ -68,7 +68,9 @@ struct NodeConfig {
   std::string member_key_file;       // signs writes made through the API (optional)
   Endpoint p2p_listen;
   Endpoint http_listen;
-  uint32_t http_threads = 2;
+  // A ?wait=commit request holds its I/O thread until the commit (at most 60 s), so
+  // there are more threads than cores: idle waiting threads cost no CPU.
+  uint32_t http_threads = 8;
   uint64_t http_max_body_bytes = 1u << 20;
   std::vector<PeerConfig> peers;
   std::vector<ApiToken> api_tokens;
