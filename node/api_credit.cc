@@ -235,7 +235,9 @@ void RegisterCreditRoutesWith(http::Router& router, Node& node, const CreditApiO
 }
 
 void RegisterCreditRoutes(http::Router& router, Node& node) {
-  RegisterCreditRoutesWith(router, node, CreditApiOptions{});
+  CreditApiOptions options;
+  options.alert_webhook_url = node.config().alert_webhook_url;
+  RegisterCreditRoutesWith(router, node, options);
 }
 
 }  // namespace cc::node

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/hex.h"
+#include "node/credit_webhook.h"
 
 namespace cc::node {
 
@@ -199,6 +200,11 @@ Result<NodeConfig> ParseNodeConfig(const std::string& json_text, const std::stri
   CC_RETURN_IF_ERROR(r.String("member_id", &c.member_id, false));
   CC_RETURN_IF_ERROR(r.String("member_key_file", &c.member_key_file, false));
   CC_RETURN_IF_ERROR(r.String("log_level", &c.log_level, false));
+  CC_RETURN_IF_ERROR(r.String("alert_webhook_url", &c.alert_webhook_url, false));
+  if (!c.alert_webhook_url.empty()) {
+    auto target = ParseWebhookUrl(c.alert_webhook_url);
+    if (!target.ok()) return FieldError("alert_webhook_url", target.status().message());
+  }
   CC_RETURN_IF_ERROR(ReadEndpoint(r, "p2p_listen", &c.p2p_listen, c.role == NodeRole::kValidator));
   CC_RETURN_IF_ERROR(ReadEndpoint(r, "http_listen", &c.http_listen, true));
   CC_RETURN_IF_ERROR(r.Unsigned("http_threads", &c.http_threads, 1, 64));

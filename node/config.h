@@ -77,6 +77,9 @@ struct NodeConfig {
   ConsensusTuning consensus;
   MempoolTuning mempool;
   std::string log_level = "info";
+  // Where this member's watchlist alerts are also POSTed, signed with the node key
+  // (http://host:port/path; node/credit_webhook.h). Empty: SSE stream only.
+  std::string alert_webhook_url;
 };
 
 Result<NodeConfig> LoadNodeConfig(const std::string& path);

@@ -54,6 +54,7 @@ TEST(NodeConfig, EveryErrorNamesTheField) {
       {[](auto& j) { j["mempool"] = {{"max_txs", "many"}}; }, "mempool.max_txs:"},
       {[](auto& j) { j["member_id"] = "member-0"; }, "member_key_file:"},
       {[](auto& j) { j["surprise"] = true; }, "surprise: unknown field"},
+      {[](auto& j) { j["alert_webhook_url"] = "https://example/hook"; }, "alert_webhook_url:"},
   };
   for (const auto& c : cases) {
     nlohmann::json j = Valid();
