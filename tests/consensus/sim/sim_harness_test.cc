@@ -143,7 +143,7 @@ TEST(SimLedger, ChainsBlocksAndCommitsToTheDuplicateList) {
   SimLedger a, b;
   auto c1 = fx.Commit(1, {"x", "y"}, 1000, 3);
   auto c2 = fx.Commit(2, {"y", "z"}, 1001, 3);
-  const ExecutedBlock& b1 = a.Execute(c1);
+  const ExecutedBlock b1 = a.Execute(c1);  // a copy: the next Execute may reallocate
   EXPECT_EQ(b1.block.block().header().prev_hash(), std::string(32, '\0'));
   EXPECT_EQ(b1.block.block().header().batch_digest(), c1.certificate.digest());
   EXPECT_EQ(b1.hash, proto::BlockHash(b1.block.block().header()));

@@ -39,6 +39,7 @@ class SimLedger {
   }
 
   // REQUIRES: committed.sequence == height() + 1.
+  // The reference is valid until the next Execute (the blocks live in a vector).
   const ExecutedBlock& Execute(const consensus::CommittedBatch& committed);
   // REQUIRES: 1 <= h <= height().
   const ExecutedBlock& at(uint64_t h) const { return blocks_[h - 1]; }
