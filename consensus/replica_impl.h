@@ -82,6 +82,8 @@ class Replica::Impl {
   void OnPrePrepare(uint32_t from, const pb::PrePrepare& pp);
   void OnPrepare(uint32_t from, const pb::Prepare& p);
   void OnCommit(uint32_t from, const pb::Commit& c);
+  template <typename Vote>
+  void OnVote(uint32_t from, const Vote& v, bool is_prepare);
   bool BatchWithinLimits(const pb::Batch& batch) const;
   void AttachBody(Slot& slot, uint64_t sequence);
   void SendPrepareIfReady(uint64_t sequence);

@@ -217,18 +217,27 @@ void Replica::Impl::SendPrepareIfReady(uint64_t sequence) {
   Send(std::move(*vote));
 }
 
-void Replica::Impl::OnPrepare(uint32_t from, const pb::Prepare& p) {
-  if (p.replica() != from || p.digest().size() != kDigestSize) {
+namespace {
+void Wrap(pb::ConsensusMessage& m, const pb::Prepare& p) { *m.mutable_prepare() = p; }
+void Wrap(pb::ConsensusMessage& m, const pb::Commit& c) { *m.mutable_commit() = c; }
+}  // namespace
+
+// PREPARE and COMMIT are checked and recorded alike; they differ only in the vote
+// set they fill, the check that follows, and that the primary never sends a
+// PREPARE (its pre-prepare stands for it).
+template <typename Vote>
+void Replica::Impl::OnVote(uint32_t from, const Vote& v, bool is_prepare) {
+  if (v.replica() != from || v.digest().size() != kDigestSize) {
     Drop();
     return;
   }
-  uint64_t seq = p.sequence();
+  const uint64_t seq = v.sequence();
   if (seq > log_.high()) {
     NoteFarSequence(from, seq);
     Drop();
     return;
   }
-  if (p.view() != view_ || in_view_change_ || from == primary()) {
+  if (v.view() != view_ || in_view_change_ || (is_prepare && from == primary())) {
     Drop();
     return;
   }
@@ -237,71 +246,38 @@ void Replica::Impl::OnPrepare(uint32_t from, const pb::Prepare& p) {
     return;
   }
   Slot& slot = log_.At(seq, view_);
-  if (auto prior = slot.prepares.DigestOf(from)) {
-    if (*prior == p.digest()) {
+  VoteSet& votes = is_prepare ? slot.prepares : slot.commits;
+  if (auto prior = votes.DigestOf(from)) {
+    if (*prior == v.digest()) {
       ReplyCatchUp(from, seq);
     } else {
+      // A second, different vote: evidence if it is really signed.
       pb::ConsensusMessage m;
-      *m.mutable_prepare() = p;
-      if (auth_.Verify(p)) Observe(m);
+      Wrap(m, v);
+      if (auth_.Verify(v)) Observe(m);
       Drop();
     }
     return;
   }
-  if (!auth_.Verify(p)) {
+  if (!auth_.Verify(v)) {
     Drop();
     return;
   }
   pb::ConsensusMessage m;
-  *m.mutable_prepare() = p;
+  Wrap(m, v);
   Observe(m);
-  (void)slot.prepares.Add(from, p.digest(), p.signature());
+  (void)votes.Add(from, v.digest(), v.signature());
   if (slot.committed) ReplyCatchUp(from, seq);
-  CheckPrepared(seq);
+  if (is_prepare) {
+    CheckPrepared(seq);
+  } else {
+    CheckCommitted(seq);
+  }
 }
 
-void Replica::Impl::OnCommit(uint32_t from, const pb::Commit& c) {
-  if (c.replica() != from || c.digest().size() != kDigestSize) {
-    Drop();
-    return;
-  }
-  uint64_t seq = c.sequence();
-  if (seq > log_.high()) {
-    NoteFarSequence(from, seq);
-    Drop();
-    return;
-  }
-  if (c.view() != view_ || in_view_change_) {
-    Drop();
-    return;
-  }
-  if (seq <= last_committed_ || seq <= log_.low()) {
-    ReplyCatchUp(from, seq);
-    return;
-  }
-  Slot& slot = log_.At(seq, view_);
-  if (auto prior = slot.commits.DigestOf(from)) {
-    if (*prior == c.digest()) {
-      ReplyCatchUp(from, seq);
-    } else {
-      pb::ConsensusMessage m;
-      *m.mutable_commit() = c;
-      if (auth_.Verify(c)) Observe(m);
-      Drop();
-    }
-    return;
-  }
-  if (!auth_.Verify(c)) {
-    Drop();
-    return;
-  }
-  pb::ConsensusMessage m;
-  *m.mutable_commit() = c;
-  Observe(m);
-  (void)slot.commits.Add(from, c.digest(), c.signature());
-  if (slot.committed) ReplyCatchUp(from, seq);
-  CheckCommitted(seq);
-}
+void Replica::Impl::OnPrepare(uint32_t from, const pb::Prepare& p) { OnVote(from, p, /*is_prepare=*/true); }
+
+void Replica::Impl::OnCommit(uint32_t from, const pb::Commit& c) { OnVote(from, c, /*is_prepare=*/false); }
 
 void Replica::Impl::CheckPrepared(uint64_t sequence) {
   Slot* slot = log_.Find(sequence);
