@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/hex.h"
+#include "contracts/retention.h"
 #include "node/credit_json.h"
 #include "proto/canonical.h"
 
@@ -33,7 +34,7 @@ std::vector<Alert> AlertsInBlock(const pb::Block& block, const std::string& own_
     const pb::TxBody& body = tx.body();
     if (body.sender() == own_member) continue;
     Alert a;
-    if (body.has_record_event() && IsNegativeEvent(body.record_event().event_type())) {
+    if (body.has_record_event() && contracts::IsNegativeEvent(body.record_event().event_type())) {
       a.kind = "negative_event";
       a.subject_key = body.record_event().subject_key();
       a.detail = std::string(EventTypeName(body.record_event().event_type()));

@@ -86,20 +86,6 @@ std::optional<pb::RegulatoryActionKind> ParseRegulatoryAction(std::string_view n
   return ValueOf(kActions, n);
 }
 
-bool IsNegativeEvent(pb::EventType v) {
-  switch (v) {
-    case pb::EVENT_OVERDUE_30:
-    case pb::EVENT_OVERDUE_60:
-    case pb::EVENT_OVERDUE_90:
-    case pb::EVENT_DEFAULT:
-    case pb::EVENT_WRITTEN_OFF:
-    case pb::EVENT_FRAUD_CONFIRMED:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::optional<uint32_t> ParseDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   auto number = [&](size_t from, size_t len) -> std::optional<int> {

@@ -36,9 +36,6 @@ std::optional<pb::ChangeKind> ParseChangeKind(std::string_view name);
 std::string_view RegulatoryActionName(pb::RegulatoryActionKind v);
 std::optional<pb::RegulatoryActionKind> ParseRegulatoryAction(std::string_view name);
 
-// True for the event types an alert is raised for: overdue_30/60/90, default,
-// written_off, fraud_confirmed.
-bool IsNegativeEvent(pb::EventType v);
 
 // "YYYY-MM-DD" <-> days since the epoch. ParseDate accepts exactly that form, a
 // real calendar day from 1970-01-01 to 9999-12-31.

@@ -2,6 +2,7 @@
 // thread, SSE delivery, resume after Last-Event-ID with a gap notice, limits), and
 // the JSON helpers the alerts use.
 #include "node/alerts.h"
+#include "contracts/retention.h"
 
 #include <gtest/gtest.h>
 
@@ -240,8 +241,8 @@ TEST(CreditJson, EnumNamesRoundTrip) {
   EXPECT_EQ(ParseBlacklistReason("court_enforced"), pb::BLACKLIST_COURT_ENFORCED);
   EXPECT_EQ(ParseChangeKind("reinstate_member"), pb::CHANGE_REINSTATE_MEMBER);
   EXPECT_EQ(ParseRegulatoryAction("rectification_order"), pb::REGULATORY_RECTIFICATION_ORDER);
-  EXPECT_TRUE(IsNegativeEvent(pb::EVENT_WRITTEN_OFF));
-  EXPECT_FALSE(IsNegativeEvent(pb::EVENT_SETTLED));
+  EXPECT_TRUE(contracts::IsNegativeEvent(pb::EVENT_WRITTEN_OFF));
+  EXPECT_FALSE(contracts::IsNegativeEvent(pb::EVENT_SETTLED));
 }
 
 }  // namespace
