@@ -17,6 +17,7 @@
 #include "crypto/keys.h"
 #include "node/config.h"
 #include "node/http/auth.h"
+#include "tests/cli/cli_test_util.h"
 #include "tests/ledger/subprocess.h"
 #include "tests/ledger/temp_dir.h"
 
@@ -28,20 +29,10 @@ using ledger::testing::ProcessResult;
 using ledger::testing::RunProcess;
 using ledger::testing::TempDir;
 
-const std::string kCreditctl = CC_BINARY_DIR "/cli/creditctl";
-
-ProcessResult Ctl(const std::vector<std::string>& args) { return RunProcess(kCreditctl, args); }
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::Contains;
+using testing::Ctl;
+using testing::kCreditctl;
+using testing::ReadFile;
 
 mode_t ModeOf(const fs::path& p) {
   struct stat st {};

@@ -17,6 +17,7 @@
 #include "crypto/keys.h"
 #include "proto/canonical.h"
 #include "tests/cli/fake_node.h"
+#include "tests/cli/cli_test_util.h"
 #include "tests/ledger/subprocess.h"
 #include "tests/ledger/temp_dir.h"
 
@@ -29,20 +30,10 @@ using ledger::testing::RunProcess;
 using ledger::testing::TempDir;
 using testing::FakeCluster;
 
-const std::string kCreditctl = CC_BINARY_DIR "/cli/creditctl";
-
-ProcessResult Ctl(const std::vector<std::string>& args) { return RunProcess(kCreditctl, args); }
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::Contains;
+using testing::Ctl;
+using testing::kCreditctl;
+using testing::ReadFile;
 
 // A network folder from the real `network init` whose validators' http_listen
 // point at FakeCluster nodes.
