@@ -3,8 +3,7 @@
 #include <charconv>
 
 #include "common/hex.h"
-#include "contracts/keys.h"
-#include "contracts/records.h"
+#include "contracts/queries.h"
 #include "node/api_json.h"
 #include "node/http/auth.h"
 #include "node/http/json_api.h"
@@ -52,15 +51,15 @@ Result<std::string> TxFromRequest(const Request& req) {
   return *raw;
 }
 
-json ReceiptJson(const Node& node, const std::string& tx_id) {
-  auto r = contracts::Load<contracts::ReceiptRecord>(node.state(), contracts::keys::Receipt(tx_id));
-  if (!r) return nullptr;
-  return json{{"code", r->code}, {"height", r->height}, {"index", r->index}};
-}
+}  // namespace
 
-Response TxAnswer(Node& node, const std::string& tx_id, const ledger::TxLocation& loc) {
+Response CommittedTxResponse(const Node& node, const std::string& tx_id, const ledger::TxLocation& loc) {
+  json receipt = nullptr;
+  if (auto r = contracts::ReadReceipt(node.state(), tx_id)) {
+    receipt = {{"code", r->code}, {"height", r->height}, {"index", r->index}};
+  }
   json out{{"tx_id", ToHex(tx_id)}, {"status", "committed"}, {"height", loc.height}, {"index", loc.index},
-           {"receipt", ReceiptJson(node, tx_id)}};
+           {"receipt", receipt}};
   auto proof = node.ledger().GetTxProof(tx_id);
   if (proof.ok()) {
     pb::SignedTx tx;
@@ -70,7 +69,11 @@ Response TxAnswer(Node& node, const std::string& tx_id, const ledger::TxLocation
   return JsonResponse(200, out);
 }
 
-}  // namespace
+Response WaitForCommitResponse(Node& node, const std::string& tx_id, std::chrono::milliseconds timeout) {
+  auto loc = node.WaitForCommit(tx_id, timeout);
+  if (!loc) return JsonResponse(202, {{"tx_id", ToHex(tx_id)}, {"status", "pending"}, {"timed_out", true}});
+  return CommittedTxResponse(node, tx_id, *loc);
+}
 
 void RegisterChainRoutes(http::Router& router, Node& node) {
   const Access readers = Access::Roles({Role::kReader, Role::kWriter, Role::kRegulator});
@@ -131,9 +134,7 @@ void RegisterChainRoutes(http::Router& router, Node& node) {
         if (!v || *v > 60000) return ErrorResponse(400, "bad_request", "timeout_ms: expected 0..60000");
         timeout_ms = *v;
       }
-      auto loc = node.WaitForCommit(*id, std::chrono::milliseconds(timeout_ms));
-      if (!loc) return JsonResponse(202, {{"tx_id", ToHex(*id)}, {"status", "pending"}, {"timed_out", true}});
-      return TxAnswer(node, *id, *loc);
+      return WaitForCommitResponse(node, *id, std::chrono::milliseconds(timeout_ms));
     }
     return JsonResponse(202, {{"tx_id", ToHex(*id)}, {"status", "pending"}});
   });
@@ -198,7 +199,7 @@ void RegisterChainRoutes(http::Router& router, Node& node) {
     auto id = FromHexSized(req.Param("id"), 32);
     if (!id) return ErrorResponse(400, "bad_request", "id: expected 64 hex characters");
     auto loc = node.ledger().FindTx(*id);
-    if (loc.ok()) return TxAnswer(node, *id, *loc);
+    if (loc.ok()) return CommittedTxResponse(node, *id, *loc);
     if (node.mempool().Contains(*id)) return JsonResponse(200, {{"tx_id", ToHex(*id)}, {"status", "pending"}});
     return ErrorResponse(404, "not_found", "no such transaction");
   });

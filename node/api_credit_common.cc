@@ -139,18 +139,7 @@ Response SubmitWrite(Node& node, pb::TxBody body, const WaitOptions& wait) {
   auto id = node.SubmitAsMember(std::move(body));
   if (!id.ok()) return ErrorFor(id.status());
   if (!wait.wait) return JsonResponse(202, {{"tx_id", ToHex(*id)}, {"status", "pending"}});
-  auto loc = node.WaitForCommit(*id, std::chrono::milliseconds(wait.timeout_ms));
-  if (!loc) return JsonResponse(202, {{"tx_id", ToHex(*id)}, {"status", "pending"}, {"timed_out", true}});
-  json receipt = nullptr;
-  if (auto r = contracts::ReadReceipt(node.state(), *id)) {
-    receipt = {{"code", r->code}, {"height", r->height}, {"index", r->index}};
-  }
-  return JsonResponse(200, {{"tx_id", ToHex(*id)},
-                            {"status", "committed"},
-                            {"height", loc->height},
-                            {"index", loc->index},
-                            {"receipt", receipt},
-                            {"proof", ProofOrNull(node, *id)}});
+  return WaitForCommitResponse(node, *id, std::chrono::milliseconds(wait.timeout_ms));
 }
 
 }  // namespace cc::node

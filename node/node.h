@@ -39,6 +39,7 @@
 #include "node/worker_pool.h"
 
 namespace cc::http {
+struct Response;
 class HttpServer;
 class HttpMetrics;
 class TokenStore;
@@ -197,6 +198,12 @@ class Node {
 // Registers the chain endpoints of docs/api.md (status, blocks, transactions,
 // metrics, health) on `router`. Node must outlive the server.
 void RegisterChainRoutes(http::Router& router, Node& node);
+// The answer for a committed transaction: location, receipt, body and proof
+// (GET /v1/tx/{id}, and every ?wait=commit write).
+http::Response CommittedTxResponse(const Node& node, const std::string& tx_id, const ledger::TxLocation& loc);
+// Waits up to `timeout` for `tx_id` to commit: CommittedTxResponse, or 202 pending
+// with "timed_out": true.
+http::Response WaitForCommitResponse(Node& node, const std::string& tx_id, std::chrono::milliseconds timeout);
 // Registers the credit endpoints (subjects, lookup, events, blacklist, watchlists,
 // alerts, regulator views; node/api_credit.cc). Called from Node::Init after
 // RegisterChainRoutes; may add commit listeners.
