@@ -25,11 +25,6 @@ void VerifiedSignatures::Forget(const std::vector<std::string>& tx_ids) {
   for (const auto& id : tx_ids) verified_.erase(id);
 }
 
-size_t VerifiedSignatures::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return verified_.size();
-}
-
 Result<std::string> Admission::Screen(const std::string& raw) {
   if (raw.empty()) return Status::Error("malformed", "empty transaction");
   if (raw.size() > max_tx_bytes_) {

@@ -33,7 +33,6 @@ class VerifiedSignatures final : public contracts::SignatureChecker {
   bool Check(std::string_view tx_id, std::string_view public_key, std::string_view message,
              std::string_view signature) const override;
   void Forget(const std::vector<std::string>& tx_ids);
-  size_t size() const;
 
  private:
   static constexpr size_t kMaxEntries = 1u << 20;

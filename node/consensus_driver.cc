@@ -261,7 +261,7 @@ void ConsensusDriver::RunExecutor() {
     if (c.sequence <= ledger_.Height()) continue;  // already durable (restart overlap)
     if (c.sequence != ledger_.Height() + 1) Fatal("replica committed out of order");
     auto t = std::chrono::steady_clock::now();
-    auto executed = executor_.Execute(c.batch, c.certificate, c.duplicates);
+    auto executed = executor_.Execute(c.batch, c.certificate);
     if (!executed.ok())
       Fatal("executing block " + std::to_string(c.sequence) + ": " + executed.status().ToString());
     if (hooks_.on_timing) hooks_.on_timing("execute", SecondsSince(t));

@@ -26,8 +26,7 @@ ContractsExecutor::ContractsExecutor(const ledger::Ledger& ledger, const contrac
                                      const NodeState& state, const contracts::SignatureChecker* signatures)
     : ledger_(ledger), genesis_(genesis), state_(state), signatures_(signatures) {}
 
-Result<ExecutedBlock> ContractsExecutor::Execute(const pb::Batch& batch, const pb::CommitCertificate& certificate,
-                                                 const std::vector<uint32_t>& /*skip: see header*/) {
+Result<ExecutedBlock> ContractsExecutor::Execute(const pb::Batch& batch, const pb::CommitCertificate& certificate) {
   const uint64_t height = ledger_.Height() + 1;
   contracts::BlockContext ctx;
   ctx.height = height;

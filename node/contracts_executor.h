@@ -7,9 +7,8 @@
 // leave genesis without its first block or the reverse).
 //
 // Duplicate requests: the contracts give every executed tx a receipt in state and
-// answer a second occurrence "duplicate", which is exactly what consensus' `skip`
-// list says; the executor relies on the state rule alone so that observers, which
-// have no replica, execute byte-identically.
+// answer a second occurrence "duplicate" (what consensus' duplicate list says), so
+// observers, which have no replica, execute byte-identically.
 //
 // Thread safety: NodeState reads are thread-safe. Execute is called from one
 // thread (the consensus driver, or the observer's block applier).
@@ -44,8 +43,7 @@ class ContractsExecutor final : public BlockExecutor {
   ContractsExecutor(const ledger::Ledger& ledger, const contracts::Genesis& genesis,
                     const NodeState& state, const contracts::SignatureChecker* signatures);
 
-  Result<ExecutedBlock> Execute(const pb::Batch& batch, const pb::CommitCertificate& certificate,
-                                const std::vector<uint32_t>& skip) override;
+  Result<ExecutedBlock> Execute(const pb::Batch& batch, const pb::CommitCertificate& certificate) override;
 
  private:
   const ledger::Ledger& ledger_;

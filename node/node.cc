@@ -370,7 +370,6 @@ void Node::OnCommit(const ExecutedBlock& block) {
   rejected_txs_->Inc(block.rejected.size());
   for (double waited : mempool_.RemoveCommitted(block.tx_ids)) commit_latency_->Observe(waited);
   signatures_.Forget(block.tx_ids);
-  last_height_change_ms_ = SteadyMs();
   // Observers follow by block push: hand them each committed block at once.
   if (is_validator()) {
     pb::PeerFrame push;
@@ -493,7 +492,7 @@ void Node::ApplyObservedBlock(const pb::CertifiedBlock& block) {
   pb::Batch batch;
   batch.set_timestamp_ms(header.timestamp_ms());
   for (const auto& tx : block.block().txs()) batch.add_requests(tx);
-  auto executed = executor_->Execute(batch, block.certificate(), {});
+  auto executed = executor_->Execute(batch, block.certificate());
   if (!executed.ok()) {
     Log(LogLevel::kError, "cannot execute block",
         {{"height", height}, {"reason", executed.status().ToString()}});

@@ -25,10 +25,11 @@ class BlockExecutor {
  public:
   virtual ~BlockExecutor() = default;
   // Builds the block at ledger height + 1 from a committed batch and executes it
-  // against the current ledger state. `skip` lists indexes consensus marked as
-  // duplicates. Does not write: the caller appends the result in one synced batch.
-  virtual Result<ExecutedBlock> Execute(const pb::Batch& batch, const pb::CommitCertificate& certificate,
-                                        const std::vector<uint32_t>& skip) = 0;
+  // against the current ledger state. Does not write: the caller appends the
+  // result in one synced batch. Duplicate requests need no list from consensus:
+  // the contracts answer a repeated tx id "duplicate" from state, so a validator
+  // and an observer (which has no replica) execute identically.
+  virtual Result<ExecutedBlock> Execute(const pb::Batch& batch, const pb::CommitCertificate& certificate) = 0;
 };
 
 class PeerSender {

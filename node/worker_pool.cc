@@ -18,11 +18,6 @@ bool WorkerPool::TrySubmit(std::function<void()> job) {
   return true;
 }
 
-size_t WorkerPool::queued() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return jobs_.size();
-}
-
 void WorkerPool::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);

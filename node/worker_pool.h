@@ -25,13 +25,12 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   bool TrySubmit(std::function<void()> job);
-  size_t queued() const;
   void Stop();
 
  private:
   void Run();
   const size_t max_queue_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> jobs_;
   bool stopping_ = false;
