@@ -25,7 +25,7 @@
 #include "ledger/block.h"
 #include "ledger/leveldb_ledger.h"
 #include "proto/canonical.h"
-#include "tests/ledger/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace cc::contracts {
 namespace {
@@ -63,7 +63,7 @@ BENCHMARK(BM_ExecuteBlock1000Events_SignaturesPreverified)->Unit(benchmark::kMil
 // the block, append block and state writes as one synced batch.
 void BM_ExecuteAndAppendLevelDb1000Events(benchmark::State& state) {
   Alliance alliance;
-  ledger::testing::TempDir dir;
+  cc::testing::TempDir dir;
   auto opened = ledger::LevelDbLedger::Open(dir.Sub("db"));
   if (!opened.ok()) {
     state.SkipWithError(opened.status().ToString().c_str());
@@ -120,7 +120,7 @@ constexpr int kTargetSizes[] = {10, 100, 1000};
 struct ReportFixture {
   Alliance alliance;
   MemoryState memory;
-  ledger::testing::TempDir dir;
+  cc::testing::TempDir dir;
   std::unique_ptr<ledger::LevelDbLedger> db;
   uint64_t now = kStartMs + 3600000;
 

@@ -22,7 +22,7 @@
 #include "common/hex.h"
 #include "contracts/genesis.h"
 #include "crypto/keys.h"
-#include "node/http/auth.h"
+#include "crypto/api_token.h"
 
 namespace cc::cli {
 namespace {
@@ -134,7 +134,7 @@ ordered_json NodeConfigJson(const NodePlan& node, const std::vector<NodePlan>& a
   c["peers"] = peers;
   ordered_json api = ordered_json::array();
   for (const auto& t : tokens) {
-    api.push_back({{"name", t.role}, {"role", t.role}, {"token_hash", http::HashToken(t.token)}});
+    api.push_back({{"name", t.role}, {"role", t.role}, {"token_hash", crypto::HashApiToken(t.token)}});
   }
   c["api_tokens"] = api;
   if (node.validator) c["consensus"] = ConsensusTuningJson();
@@ -267,7 +267,7 @@ int NetworkInit(const Args& args) {
     return ReportError(kCmd, Status::Error("usage", s.message()));
   }
   std::vector<TokenPlan> tokens;
-  for (const char* role : kTokenRoles) tokens.push_back(TokenPlan{role, http::GenerateToken()});
+  for (const char* role : kTokenRoles) tokens.push_back(TokenPlan{role, crypto::GenerateApiToken()});
 
   // Write.
   const fs::path dir(*out);

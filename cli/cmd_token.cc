@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "node/http/auth.h"
+#include "crypto/api_token.h"
 
 namespace cc::cli {
 namespace {
@@ -14,7 +14,7 @@ constexpr const char* kCmd = "token create";
 int TokenCreate(const Args& args) {
   auto role = args.Require("role");
   if (!role.ok()) return ReportError(kCmd, role.status());
-  if (!http::ParseRole(*role)) {
+  if (!crypto::IsApiRoleName(*role)) {
     return ReportError(kCmd, Status::Error("usage", "--role: expected writer, reader, regulator or admin, got '" +
                                                         *role + "'"));
   }
@@ -23,8 +23,8 @@ int TokenCreate(const Args& args) {
   if (!args.positional().empty()) {
     return ReportError(kCmd, Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'"));
   }
-  const std::string token = http::GenerateToken();
-  const std::string hash = http::HashToken(token);
+  const std::string token = crypto::GenerateApiToken();
+  const std::string hash = crypto::HashApiToken(token);
   nlohmann::ordered_json entry{{"name", name}, {"role", *role}, {"token_hash", hash}};
   std::cout << "token: " << token << "\n"
             << "hash:  " << hash << "\n"

@@ -16,7 +16,7 @@
 #include "crypto/keys.h"
 #include "ledger/leveldb_ledger.h"
 #include "ledger/proof.h"
-#include "node/api_json.h"
+#include "wire/chain_json.h"
 #include "proto/canonical.h"
 
 namespace cc::cli {
@@ -107,9 +107,8 @@ Result<pb::TxProof> ReadProof(const std::string& path) {
     if (j.is_object() && !j.contains("tx") && j.contains("proof") && j["proof"].is_object()) {
       j = j["proof"];
     }
-    if (!node::ProofFromJson(j, &proof)) {
-      return Status::Error("format", path + ": not a proof in the API's JSON form (tx, merkle, header, certificate)");
-    }
+    Status parsed = wire::ProofFromJson(j, &proof);
+    if (!parsed.ok()) return Status::Error(parsed.code(), path + ": " + parsed.message());
     return proof;
   }
   if (auto decoded = FromHex(trimmed); decoded && !trimmed.empty()) bytes = *decoded;
@@ -160,6 +159,11 @@ int VerifyProof(const Args& args) {
   auto root = ReadTrustRoot(args);
   if (!root.ok()) return ReportError("verify-proof", root.status());
   auto proof = ReadProof(path);
+  if (!proof.ok() && proof.status().code() == "tx_id_mismatch") {
+    // Well formed, but it names another transaction than the one it carries.
+    std::cout << "proof INVALID: " << proof.status().ToString() << "\n";
+    return kExitFailure;
+  }
   if (!proof.ok()) return ReportError("verify-proof", proof.status());
   const Status s = ledger::VerifyTxProof(*proof, root->chain_id, root->validators);
   if (!s.ok()) {

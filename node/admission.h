@@ -21,7 +21,7 @@
 
 #include "contracts/executor.h"
 #include "ledger/ledger.h"
-#include "node/contracts_executor.h"
+#include "contracts/ledger_executor.h"
 #include "node/mempool.h"
 
 namespace cc::node {
@@ -43,7 +43,7 @@ class VerifiedSignatures final : public contracts::SignatureChecker {
 class Admission {
  public:
   // All borrowed; they must outlive the Admission.
-  Admission(const NodeState& state, const ledger::Ledger& ledger, Mempool& mempool,
+  Admission(const contracts::LedgerState& state, const ledger::Ledger& ledger, Mempool& mempool,
             const VerifiedSignatures& signatures, uint32_t max_tx_bytes, std::string chain_id)
       : state_(state), ledger_(ledger), mempool_(mempool), signatures_(signatures), max_tx_bytes_(max_tx_bytes),
         chain_id_(std::move(chain_id)) {}
@@ -59,7 +59,7 @@ class Admission {
   Result<std::string> AdmitForwarded(const std::string& raw);
 
  private:
-  const NodeState& state_;
+  const contracts::LedgerState& state_;
   const ledger::Ledger& ledger_;
   Mempool& mempool_;
   const VerifiedSignatures& signatures_;

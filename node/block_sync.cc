@@ -31,7 +31,7 @@ std::optional<pb::BlockSyncRequest> SyncClient::Poll(uint64_t local_height) {
     outstanding_since_.reset();
     return std::nullopt;
   }
-  const auto now = Clock::now();
+  const auto now = clock_.Steady();
   if (outstanding_since_ && now - *outstanding_since_ < retry_after_) return std::nullopt;
   outstanding_since_ = now;
   pb::BlockSyncRequest request;

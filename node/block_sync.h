@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 
+#include "common/clock.h"
 #include "ledger/ledger.h"
 #include "proto/creditchain.pb.h"
 
@@ -30,8 +31,9 @@ pb::BlockSyncResponse ServeBlockSync(const ledger::Ledger& ledger, const pb::Blo
 
 class SyncClient {
  public:
-  explicit SyncClient(std::chrono::milliseconds retry_after = std::chrono::milliseconds(1000))
-      : retry_after_(retry_after) {}
+  // Borrows `clock` (its steady reading times the retry), which outlives the client.
+  explicit SyncClient(const Clock& clock, std::chrono::milliseconds retry_after = std::chrono::milliseconds(1000))
+      : clock_(clock), retry_after_(retry_after) {}
 
   // Something at `height` is known to be committed.
   void NoteRemoteHeight(uint64_t height);
@@ -43,11 +45,11 @@ class SyncClient {
   uint64_t target() const;
 
  private:
-  using Clock = std::chrono::steady_clock;
+  const Clock& clock_;
   const std::chrono::milliseconds retry_after_;
   mutable std::mutex mu_;
   uint64_t target_ = 0;
-  std::optional<Clock::time_point> outstanding_since_;
+  std::optional<Clock::SteadyTime> outstanding_since_;
 };
 
 }  // namespace cc::node

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "common/hex.h"
-#include "node/credit_webhook.h"
+#include "monitor/webhook.h"
 
 namespace cc::node {
 
@@ -202,7 +202,7 @@ Result<NodeConfig> ParseNodeConfig(const std::string& json_text, const std::stri
   CC_RETURN_IF_ERROR(r.String("log_level", &c.log_level, false));
   CC_RETURN_IF_ERROR(r.String("alert_webhook_url", &c.alert_webhook_url, false));
   if (!c.alert_webhook_url.empty()) {
-    auto target = ParseWebhookUrl(c.alert_webhook_url);
+    auto target = monitor::ParseWebhookUrl(c.alert_webhook_url);
     if (!target.ok()) return FieldError("alert_webhook_url", target.status().message());
   }
   CC_RETURN_IF_ERROR(ReadEndpoint(r, "p2p_listen", &c.p2p_listen, c.role == NodeRole::kValidator));

@@ -1,23 +1,16 @@
 #include "node/consensus_driver.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
+#include "consensus/record_retention.h"
 #include "proto/canonical.h"
 
 namespace cc::node {
 
 namespace {
-uint64_t WallMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
-
-double SecondsSince(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
 
 [[noreturn]] void Fatal(const std::string& what) {
   std::fprintf(stderr, "creditd: fatal: %s\n", what.c_str());
@@ -30,10 +23,11 @@ void Append(std::vector<pb::ReplicaRecord>& to, std::vector<pb::ReplicaRecord>&&
 }
 }  // namespace
 
-ConsensusDriver::ConsensusDriver(Options options, consensus::Signer& signer, consensus::Verifier& verifier,
-                                 ledger::Ledger& ledger, BlockExecutor& executor, PeerSender& sender,
-                                 Hooks hooks)
+ConsensusDriver::ConsensusDriver(Options options, const Clock& clock, consensus::Signer& signer,
+                                 consensus::Verifier& verifier, ledger::Ledger& ledger, BlockExecutor& executor,
+                                 PeerSender& sender, Hooks hooks)
     : options_(std::move(options)),
+      clock_(clock),
       signer_(signer),
       verifier_(verifier),
       ledger_(ledger),
@@ -136,27 +130,35 @@ void ConsensusDriver::Merge(consensus::Output& into, consensus::Output&& from) {
   if (from.stable_checkpoint) into.stable_checkpoint = from.stable_checkpoint;
 }
 
+double ConsensusDriver::SecondsSince(Clock::SteadyTime t) const {
+  return std::chrono::duration<double>(clock_.Steady() - t).count();
+}
+
 void ConsensusDriver::Run() {
-  using Clock = std::chrono::steady_clock;
   const auto tick = std::chrono::milliseconds(options_.tick_ms);
-  auto next_tick = Clock::now() + tick;
+  auto next_tick = clock_.Steady() + tick;
   for (;;) {
     std::deque<consensus::Event> events;
     {
+      // The wait is real time (a deadline only bounds it); whether a tick is due
+      // is decided by the clock.
+      const auto wait = std::clamp<std::chrono::nanoseconds>(next_tick - clock_.Steady(),
+                                                             std::chrono::nanoseconds(0), tick);
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_until(lock, next_tick, [this] { return stopping_ || !queue_.empty(); });
+      cv_.wait_for(lock, wait, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       events.swap(queue_);
     }
     // Everything that arrived together is stepped together and its records are
     // synced in one write before any of its messages leave.
     consensus::Output acc;
-    const auto step_start = Clock::now();
+    const auto step_start = clock_.Steady();
     for (auto& ev : events) Merge(acc, replica_->Step(ev));
-    if (Clock::now() >= next_tick) {
-      Merge(acc, replica_->Step(consensus::TickEvent{WallMs()}));
+    const auto now = clock_.Steady();
+    if (now >= next_tick) {
+      Merge(acc, replica_->Step(consensus::TickEvent{clock_.WallMs()}));
       next_tick += tick;
-      if (next_tick < Clock::now()) next_tick = Clock::now() + tick;  // fell behind: no burst
+      if (next_tick < now) next_tick = now + tick;  // fell behind: no burst
     }
     if (hooks_.on_timing) hooks_.on_timing("step", SecondsSince(step_start));
     Carry(std::move(acc));
@@ -166,49 +168,8 @@ void ConsensusDriver::Run() {
   }
 }
 
-namespace {
-// The sequence a record is about, or nullopt for view records.
-std::optional<uint64_t> RecordSequence(const pb::ReplicaRecord& r) {
-  if (r.has_prepared()) return r.prepared().preprepare().sequence();
-  if (!r.has_sent()) return std::nullopt;
-  const auto& m = r.sent();
-  switch (m.kind_case()) {
-    case pb::ConsensusMessage::kPreprepare:
-      return m.preprepare().sequence();
-    case pb::ConsensusMessage::kPrepare:
-      return m.prepare().sequence();
-    case pb::ConsensusMessage::kCommit:
-      return m.commit().sequence();
-    case pb::ConsensusMessage::kCheckpoint:
-      return m.checkpoint().sequence();
-    default:
-      return std::nullopt;  // view change / new view: about views
-  }
-}
-}  // namespace
-
 void ConsensusDriver::CompactRecords(uint64_t stable) {
-  // Keep: the last entered_view, the last view change and new view this replica
-  // sent, and every record about a sequence above the stable checkpoint.
-  std::vector<pb::ReplicaRecord> keep;
-  int last_view = -1, last_vc = -1, last_nv = -1;
-  for (size_t i = 0; i < log_.size(); ++i) {
-    const auto& r = log_[i];
-    if (r.kind_case() == pb::ReplicaRecord::kEnteredView) last_view = static_cast<int>(i);
-    if (r.has_sent() && r.sent().has_view_change()) last_vc = static_cast<int>(i);
-    if (r.has_sent() && r.sent().has_new_view()) last_nv = static_cast<int>(i);
-  }
-  for (size_t i = 0; i < log_.size(); ++i) {
-    const int ii = static_cast<int>(i);
-    auto seq = RecordSequence(log_[i]);
-    // A checkpoint record AT the stable sequence is this replica's share of its proof,
-    // which a restarted replica must still be able to show (replica.h).
-    const bool own_stable_checkpoint =
-        log_[i].has_sent() && log_[i].sent().has_checkpoint() && seq && *seq == stable;
-    if (ii == last_view || ii == last_vc || ii == last_nv || own_stable_checkpoint || (seq && *seq > stable)) {
-      keep.push_back(log_[i]);
-    }
-  }
+  std::vector<pb::ReplicaRecord> keep = consensus::RetainedRecords(log_, stable);
   if (keep.size() == log_.size()) return;
   Status st = ledger_.TruncateRecords(ledger_.RecordsMark(), keep);
   if (!st.ok()) Fatal("compacting consensus records: " + st.ToString());
@@ -217,7 +178,7 @@ void ConsensusDriver::CompactRecords(uint64_t stable) {
 
 void ConsensusDriver::Carry(consensus::Output out) {
   if (!out.persist.empty()) {
-    const auto t = std::chrono::steady_clock::now();
+    const auto t = clock_.Steady();
     Status st = ledger_.AppendRecords(out.persist);
     if (!st.ok()) Fatal("persisting consensus records: " + st.ToString());
     if (hooks_.on_timing) hooks_.on_timing("persist", SecondsSince(t));
@@ -260,12 +221,12 @@ void ConsensusDriver::RunExecutor() {
     }
     if (c.sequence <= ledger_.Height()) continue;  // already durable (restart overlap)
     if (c.sequence != ledger_.Height() + 1) Fatal("replica committed out of order");
-    auto t = std::chrono::steady_clock::now();
+    auto t = clock_.Steady();
     auto executed = executor_.Execute(c.batch, c.certificate);
     if (!executed.ok())
       Fatal("executing block " + std::to_string(c.sequence) + ": " + executed.status().ToString());
     if (hooks_.on_timing) hooks_.on_timing("execute", SecondsSince(t));
-    t = std::chrono::steady_clock::now();
+    t = clock_.Steady();
     Status st = ledger_.Append(executed->block, executed->writes);
     if (!st.ok()) Fatal("appending block " + std::to_string(c.sequence) + ": " + st.ToString());
     if (hooks_.on_timing) hooks_.on_timing("append", SecondsSince(t));

@@ -8,8 +8,8 @@
 // reports it back as an Executed event; so agreement on the next batches proceeds
 // while a block executes. A crash between commit and append loses nothing: the
 // block is re-obtained by block sync from the validators that committed it.
-// Ticks come from a steady clock every `tick_ms`; batch timestamps from the wall
-// clock.
+// Ticks come from the Clock's steady reading every `tick_ms`; batch timestamps
+// from its wall reading.
 //
 // A storage failure while persisting or appending aborts the process: continuing
 // could equivocate or lose a committed block, and a restart recovers cleanly.
@@ -25,6 +25,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/clock.h"
 #include "consensus/replica.h"
 #include "ledger/ledger.h"
 #include "node/seams.h"
@@ -38,7 +39,8 @@ class ConsensusDriver {
     uint32_t tick_ms = 10;
   };
   struct Hooks {
-    // Called on the driver thread after a block is durably appended.
+    // Called on the executor thread after each block is durably appended, in height
+    // order; the driver thread keeps stepping meanwhile. Must be quick.
     std::function<void(const ExecutedBlock&)> on_commit;
     std::function<void(const pb::Evidence&)> on_evidence;
     // Block sync: the replica wants committed blocks [from, to].
@@ -48,8 +50,8 @@ class ConsensusDriver {
     std::function<void(const char* stage, double seconds)> on_timing;
   };
 
-  // Borrowed: signer, verifier, ledger, executor, sender outlive the driver.
-  ConsensusDriver(Options options, consensus::Signer& signer, consensus::Verifier& verifier,
+  // Borrowed: clock, signer, verifier, ledger, executor, sender outlive the driver.
+  ConsensusDriver(Options options, const Clock& clock, consensus::Signer& signer, consensus::Verifier& verifier,
                   ledger::Ledger& ledger, BlockExecutor& executor, PeerSender& sender, Hooks hooks);
   ~ConsensusDriver();
 
@@ -71,8 +73,10 @@ class ConsensusDriver {
   // Drops persisted records at or below a stable checkpoint, keeping the latest
   // view record and everything above it (one synced write; see Ledger::TruncateRecords).
   void CompactRecords(uint64_t stable);
+  double SecondsSince(Clock::SteadyTime t) const;
 
   Options options_;
+  const Clock& clock_;
   consensus::Signer& signer_;
   consensus::Verifier& verifier_;
   ledger::Ledger& ledger_;

@@ -8,13 +8,13 @@ Status Mempool::Add(const std::string& id, const std::string& tx) {
   if (entries_.size() >= max_txs_ || bytes_ + tx.size() > max_bytes_) {
     return Status::Error("mempool_full", "the node's mempool is full; retry later");
   }
-  entries_.emplace(id, Entry{tx.size(), std::chrono::steady_clock::now()});
+  entries_.emplace(id, Entry{tx.size(), clock_.Steady()});
   bytes_ += tx.size();
   return Status::Ok();
 }
 
 std::vector<double> Mempool::RemoveCommitted(const std::vector<std::string>& ids) {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = clock_.Steady();
   std::vector<double> waited;
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& id : ids) {
@@ -27,8 +27,8 @@ std::vector<double> Mempool::RemoveCommitted(const std::vector<std::string>& ids
   return waited;
 }
 
-size_t Mempool::Expire(std::chrono::steady_clock::duration max_age) {
-  const auto cutoff = std::chrono::steady_clock::now() - max_age;
+size_t Mempool::Expire(std::chrono::nanoseconds max_age) {
+  const auto cutoff = clock_.Steady() - max_age;
   std::lock_guard<std::mutex> lock(mu_);
   size_t dropped = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {

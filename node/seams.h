@@ -1,7 +1,8 @@
 // The seams node/ wires together, owned here by their consumer (STYLE.md 7):
 // a BlockExecutor turns a committed batch into a certified block and its state
 // writes; a PeerSender puts frames on the wire. Each has one real implementation
-// (node/contracts_executor.h, node/p2p_sender.h) and fakes in tests.
+// (ContractsBlockExecutor below, over contracts/ledger_executor.h; node/peer_links.h)
+// and fakes in tests (tests/node/consensus_driver_test.cc).
 #pragma once
 
 #include <cstdint>
@@ -9,17 +10,13 @@
 #include <vector>
 
 #include "common/status.h"
+#include "contracts/ledger_executor.h"
 #include "ledger/ledger.h"
 #include "proto/creditchain.pb.h"
 
 namespace cc::node {
 
-struct ExecutedBlock {
-  pb::CertifiedBlock block;
-  ledger::StateWrites writes;
-  std::vector<std::string> tx_ids;     // in block order
-  std::vector<std::string> rejected;   // ids whose receipts were rejections
-};
+using contracts::ExecutedBlock;
 
 class BlockExecutor {
  public:
@@ -42,6 +39,19 @@ class PeerSender {
   virtual void BroadcastToValidators(const std::string& frame) = 0;
   // Block sync asks any connected peer, rotating.
   virtual void SendToAnyPeer(const std::string& frame) = 0;
+};
+
+// The real BlockExecutor: the contracts over the node's ledger.
+class ContractsBlockExecutor final : public BlockExecutor {
+ public:
+  // Borrows `executor`, which outlives this object.
+  explicit ContractsBlockExecutor(const contracts::LedgerExecutor& executor) : executor_(executor) {}
+  Result<ExecutedBlock> Execute(const pb::Batch& batch, const pb::CommitCertificate& certificate) override {
+    return executor_.Execute(batch, certificate);
+  }
+
+ private:
+  const contracts::LedgerExecutor& executor_;
 };
 
 }  // namespace cc::node

@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "tests/ledger/subprocess.h"
+#include "tests/support/subprocess.h"
 
 namespace cc::cli::testing {
 
 inline const std::string kCreditctl = CC_BINARY_DIR "/cli/creditctl";
 
 // Runs the real creditctl with `args`.
-inline ledger::testing::ProcessResult Ctl(const std::vector<std::string>& args) {
-  return ledger::testing::RunProcess(kCreditctl, args);
+inline cc::testing::ProcessResult Ctl(const std::vector<std::string>& args) {
+  return cc::testing::RunProcess(kCreditctl, args);
 }
 
 inline bool Contains(const std::string& haystack, const std::string& needle) {

@@ -6,8 +6,8 @@
 
 #include "common/hex.h"
 #include "crypto/keys.h"
-#include "node/http/json_api.h"
-#include "node/http/router.h"
+#include "http/json_api.h"
+#include "http/router.h"
 #include "proto/canonical.h"
 
 namespace cc::cli::testing {

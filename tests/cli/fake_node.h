@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "node/http/auth.h"
-#include "node/http/metrics.h"
-#include "node/http/server.h"
+#include "http/auth.h"
+#include "http/metrics.h"
+#include "http/server.h"
 #include "proto/creditchain.pb.h"
 
 namespace cc::cli::testing {

@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "node/http/metrics.h"
+#include "http/metrics.h"
 
 namespace cc::cli {
 namespace {

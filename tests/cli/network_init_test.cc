@@ -16,18 +16,18 @@
 #include "contracts/genesis.h"
 #include "crypto/keys.h"
 #include "node/config.h"
-#include "node/http/auth.h"
+#include "http/auth.h"
 #include "tests/cli/cli_test_util.h"
-#include "tests/ledger/subprocess.h"
-#include "tests/ledger/temp_dir.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
 
 namespace cc::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using ledger::testing::ProcessResult;
-using ledger::testing::RunProcess;
-using ledger::testing::TempDir;
+using cc::testing::ProcessResult;
+using cc::testing::RunProcess;
+using cc::testing::TempDir;
 
 using testing::Contains;
 using testing::Ctl;

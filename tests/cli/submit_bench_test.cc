@@ -18,16 +18,16 @@
 #include "proto/canonical.h"
 #include "tests/cli/fake_node.h"
 #include "tests/cli/cli_test_util.h"
-#include "tests/ledger/subprocess.h"
-#include "tests/ledger/temp_dir.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
 
 namespace cc::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using ledger::testing::ProcessResult;
-using ledger::testing::RunProcess;
-using ledger::testing::TempDir;
+using cc::testing::ProcessResult;
+using cc::testing::RunProcess;
+using cc::testing::TempDir;
 using testing::FakeCluster;
 
 using testing::Contains;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -28,6 +29,7 @@
 #include <thread>
 
 #include "cli/http_client.h"
+#include "common/clock.h"
 #include "common/hex.h"
 #include "crypto/keys.h"
 #include "crypto/subject_key.h"
@@ -41,6 +43,19 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kBorrowerId = "11010519491231002X";  // a valid cn_resident_id
 constexpr auto kDeadline = std::chrono::seconds(60);
+
+// "YYYY-MM-DD", `days` before today by the clock the nodes read too (the system
+// clock: these are real processes). Events dated from it stay inside the report's
+// 30-day window on any date; a fixed date falls out of it a month later.
+std::string DaysAgo(int days) {
+  using namespace std::chrono;
+  const sys_days today = floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(SystemClock::Get().WallMs())));
+  const year_month_day d{today - std::chrono::days(days)};
+  char text[16];
+  std::snprintf(text, sizeof(text), "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return text;
+}
 
 // A JSON call to one node; the test fails (and the result is null) on no answer.
 struct Answer {
@@ -146,7 +161,7 @@ class CreditEndToEnd : public ::testing::Test {
               {"loan_ref", loan},
               {"amount_minor", 5'000'000},
               {"currency", "CNY"},
-              {"event_date", "2026-11-01"},
+              {"event_date", DaysAgo(3)},
               {"record_hash", ToHex(crypto::RandomBytes(32))}};
     Answer a = CallJson(Port(node), Token("writer"), "POST", "/v1/events?wait=commit&timeout_ms=30000", body);
     EXPECT_EQ(a.status, 200) << a.body.dump();
@@ -193,7 +208,7 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
       RunCommand(net_->creditctl(),
                  {"report-event", "--node", Url(1), "--token", Token("writer"), "--subject-key", subject_hex,
                   "--event", "loan_opened", "--loan-ref", "M1-778", "--amount", "5000000", "--date",
-                  "2026-11-01", "--record-hash", "member-1 loan file M1-778", "--wait"});
+                  DaysAgo(2), "--record-hash", "member-1 loan file M1-778", "--wait"});
   ASSERT_TRUE(reported.exit.exited && reported.exit.code == 0) << reported.output;
   const json answer1 = json::parse(reported.output, nullptr, false);
   ASSERT_TRUE(answer1.is_object()) << reported.output;
@@ -246,6 +261,16 @@ TEST_F(CreditEndToEnd, TwoMembersReportAThirdChecksWithProofsTheRegulatorAuditsA
     EXPECT_TRUE(refused.exit.exited && refused.exit.code == 1) << refused.exit.ToString() << "\n"
                                                                << refused.output;
     EXPECT_NE(refused.output.find("proof INVALID"), std::string::npos) << refused.output;
+
+    // A proof whose tx_id names another transaction than the one it carries.
+    json renamed = e["proof"];
+    renamed["tx_id"] = ToHex(crypto::RandomBytes(32));
+    const std::string other = file + ".renamed";
+    std::ofstream(other) << renamed.dump(2);
+    auto misnamed = RunCommand(net_->creditctl(), {"verify-proof", other, "--genesis", Genesis()});
+    EXPECT_TRUE(misnamed.exit.exited && misnamed.exit.code == 1) << misnamed.exit.ToString() << "\n"
+                                                                 << misnamed.output;
+    EXPECT_NE(misnamed.output.find("proof INVALID: tx_id_mismatch"), std::string::npos) << misnamed.output;
   }
 
   // The query is on the ledger: in the subject's query records...

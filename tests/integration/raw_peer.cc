@@ -8,7 +8,7 @@
 
 #include <cerrno>
 
-#include "node/p2p/record_cipher.h"
+#include "p2p/record_cipher.h"
 
 namespace cc::integration {
 

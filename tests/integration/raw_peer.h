@@ -1,6 +1,6 @@
 // Hostile P2P clients for the integration tests: a raw TCP connection to a node's
 // P2P port that can send arbitrary bytes and observe whether the node closes it,
-// and a dialer that speaks the real handshake (docs/p2p.md, node/p2p/handshake.h)
+// and a dialer that speaks the real handshake (docs/p2p.md, p2p/handshake.h)
 // far enough to send an auth record as any identity.
 //
 // Thread safety: one object per thread.
@@ -15,7 +15,7 @@
 
 #include "common/status.h"
 #include "crypto/keys.h"
-#include "node/p2p/handshake.h"
+#include "p2p/handshake.h"
 
 namespace cc::integration {
 

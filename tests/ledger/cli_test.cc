@@ -10,15 +10,15 @@
 #include "ledger/leveldb_ledger.h"
 #include "proto/canonical.h"
 #include "tests/ledger/chain_builder.h"
-#include "tests/ledger/subprocess.h"
-#include "tests/ledger/temp_dir.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
 
 namespace cc::ledger {
 namespace {
 
-using testing::ProcessResult;
-using testing::RunProcess;
-using testing::TempDir;
+using cc::testing::ProcessResult;
+using cc::testing::RunProcess;
+using cc::testing::TempDir;
 
 const std::string kCreditctl = CC_BINARY_DIR "/cli/creditctl";
 

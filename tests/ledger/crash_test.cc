@@ -13,13 +13,13 @@
 #include "ledger/leveldb_ledger.h"
 #include "proto/canonical.h"
 #include "tests/ledger/chain_builder.h"
-#include "tests/ledger/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace cc::ledger {
 namespace {
 
 using testing::ChainBuilder;
-using testing::TempDir;
+using cc::testing::TempDir;
 
 const std::string kWriter = CC_BINARY_DIR "/tests/ledger/ledger_crash_writer";
 constexpr int kBlocks = 60;

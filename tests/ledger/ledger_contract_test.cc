@@ -10,13 +10,13 @@
 #include "ledger/proof.h"
 #include "proto/canonical.h"
 #include "tests/ledger/chain_builder.h"
-#include "tests/ledger/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace cc::ledger {
 namespace {
 
 using testing::ChainBuilder;
-using testing::TempDir;
+using cc::testing::TempDir;
 
 struct MemoryFactory {
   std::unique_ptr<Ledger> Make() { return std::make_unique<MemoryLedger>(); }

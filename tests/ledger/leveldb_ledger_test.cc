@@ -9,14 +9,14 @@
 #include "proto/canonical.h"
 #include "tests/ledger/chain_builder.h"
 #include "tests/ledger/raw_db.h"
-#include "tests/ledger/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace cc::ledger {
 namespace {
 
 using testing::ChainBuilder;
 using testing::RawDb;
-using testing::TempDir;
+using cc::testing::TempDir;
 
 class LevelDbLedgerTest : public ::testing::Test {
  protected:

@@ -7,17 +7,17 @@
 #include "ledger/storage_keys.h"
 #include "tests/ledger/chain_builder.h"
 #include "tests/ledger/raw_db.h"
-#include "tests/ledger/subprocess.h"
-#include "tests/ledger/temp_dir.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
 
 namespace cc::ledger {
 namespace {
 
 using testing::ChainBuilder;
-using testing::ProcessResult;
+using cc::testing::ProcessResult;
 using testing::RawDb;
-using testing::RunProcess;
-using testing::TempDir;
+using cc::testing::RunProcess;
+using cc::testing::TempDir;
 
 const std::string kCreditctl = CC_BINARY_DIR "/cli/creditctl";
 

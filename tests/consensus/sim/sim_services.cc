@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 
+#include "consensus/record_retention.h"
 #include "proto/canonical.h"
 #include "tests/consensus/sim/sim_driver.h"
 
@@ -49,43 +50,9 @@ void Simulation::SubmitRequests() {
   }
 }
 
-// What replica.h allows a driver to discard at a stable checkpoint: records at or
-// below it (a record is at the sequence of the vote or prepared proof it holds),
-// keeping the latest entered_view, VIEW-CHANGE and NEW-VIEW records regardless and
-// the replica's own checkpoint at the stable sequence.
+// The driver's rule (consensus/record_retention.h), the same one creditd uses.
 void Simulation::PruneRecords(Node& node, uint64_t stable) {
-  int last_view = -1, last_vc = -1, last_nv = -1;
-  for (size_t i = 0; i < node.persisted.size(); ++i) {
-    const pb::ReplicaRecord& rec = node.persisted[i];
-    if (rec.has_entered_view()) last_view = static_cast<int>(i);
-    if (rec.has_sent() && rec.sent().has_view_change()) last_vc = static_cast<int>(i);
-    if (rec.has_sent() && rec.sent().has_new_view()) last_nv = static_cast<int>(i);
-  }
-  std::vector<pb::ReplicaRecord> kept;
-  for (size_t i = 0; i < node.persisted.size(); ++i) {
-    pb::ReplicaRecord& rec = node.persisted[i];
-    const int at = static_cast<int>(i);
-    bool keep = true;
-    if (rec.has_entered_view()) {
-      keep = at == last_view;
-    } else if (rec.has_prepared()) {
-      keep = rec.prepared().preprepare().sequence() > stable;
-    } else if (rec.has_sent()) {
-      const pb::ConsensusMessage& m = rec.sent();
-      VoteInfo v;
-      if (DescribeVote(m, &v)) {
-        keep = v.sequence > stable;
-      } else if (m.has_checkpoint()) {
-        keep = m.checkpoint().sequence() >= stable;  // its share of the stable proof
-      } else if (m.has_view_change()) {
-        keep = at == last_vc;
-      } else if (m.has_new_view()) {
-        keep = at == last_nv;
-      }
-    }
-    if (keep) kept.push_back(std::move(rec));
-  }
-  node.persisted = std::move(kept);
+  node.persisted = consensus::RetainedRecords(node.persisted, stable);
 }
 
 void Simulation::ServeFetch(uint32_t r, const consensus::FetchRequest& req) {

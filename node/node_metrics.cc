@@ -1,0 +1,73 @@
+#include "node/node_metrics.h"
+
+namespace cc::node {
+
+NodeMetrics::NodeMetrics() {
+  committed_txs_ = &registry_.AddCounter("creditd_committed_transactions_total", "Transactions in committed blocks");
+  committed_blocks_ = &registry_.AddCounter("creditd_committed_blocks_total", "Blocks committed by this node");
+  rejected_txs_ = &registry_.AddCounter("creditd_rejected_transactions_total",
+                                        "Committed transactions whose receipt is a rejection");
+  commit_latency_ = &registry_.AddHistogram("creditd_commit_latency_seconds",
+                                            "Admission to commit, for transactions admitted by this node",
+                                            metrics::LatencyBuckets());
+  height_ = &registry_.AddGauge("creditd_height", "Height of the last committed block");
+  view_ = &registry_.AddGauge("creditd_view", "Current PBFT view");
+  view_changes_ = &registry_.AddGauge("creditd_view_changes", "Views entered after view 0 since start");
+  mempool_ = &registry_.AddGauge("creditd_mempool_transactions", "Transactions waiting in the mempool");
+  mempool_bytes_ = &registry_.AddGauge("creditd_mempool_bytes", "Bytes waiting in the mempool");
+  peers_ = &registry_.AddGauge("creditd_peers_connected", "Peers with an authenticated link");
+  dropped_msgs_ = &registry_.AddGauge("creditd_consensus_dropped_messages",
+                                      "Consensus messages dropped as invalid since start");
+  observer_rejected_ = &registry_.AddGauge("creditd_observer_rejected_blocks",
+                                           "Fetched blocks refused (bad certificate or state mismatch)");
+  forwarded_dropped_ = &registry_.AddCounter("creditd_forwarded_dropped_total",
+                                             "Forwarded transactions dropped because the verify queue was full");
+  driver_stages_ = &registry_.AddHistogramFamily(
+      "creditd_driver_stage_seconds", "Consensus driver thread time per stage (step, persist, execute, append)",
+      {"stage"}, metrics::LatencyBuckets());
+  http_ = std::make_unique<http::HttpMetrics>(registry_);
+}
+
+void NodeMetrics::OnCommitted(size_t txs, size_t rejected, const std::vector<double>& waited) {
+  committed_blocks_->Inc();
+  committed_txs_->Inc(txs);
+  rejected_txs_->Inc(rejected);
+  for (double w : waited) commit_latency_->Observe(w);
+}
+
+void NodeMetrics::OnDriverStage(const char* stage, double seconds) {
+  driver_stages_->WithLabels({stage}).Observe(seconds);
+}
+
+std::string NodeMetrics::Render(const Snapshot& s, const p2p::TransportStats& tstats) {
+  height_->Set(static_cast<double>(s.height));
+  view_->Set(static_cast<double>(s.view));
+  view_changes_->Set(static_cast<double>(s.view_changes));
+  dropped_msgs_->Set(static_cast<double>(s.dropped_messages));
+  mempool_->Set(static_cast<double>(s.mempool_transactions));
+  mempool_bytes_->Set(static_cast<double>(s.mempool_bytes));
+  observer_rejected_->Set(static_cast<double>(s.observer_rejected_blocks));
+  peers_->Set(static_cast<double>(s.peers_connected));
+  std::string text = registry_.Render();
+  // Links refused before the remote proved a known identity, and ended links, by reason.
+  auto family = [&text](const char* name, const char* help, auto count_of) {
+    text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n";
+    for (size_t r = 0; r < p2p::kDisconnectReasonCount; ++r) {
+      const uint64_t n = count_of(r);
+      if (n == 0) continue;
+      text += std::string(name) + "{reason=\"" +
+              std::string(p2p::DisconnectReasonName(static_cast<p2p::DisconnectReason>(r))) + "\"} " +
+              std::to_string(n) + "\n";
+    }
+  };
+  family("creditd_p2p_refused_total", "Inbound connections refused before authentication, by reason",
+         [&](size_t r) { return tstats.refused[r]; });
+  family("creditd_p2p_disconnects_total", "Ended links and failed dials, by reason", [&](size_t r) {
+    uint64_t total = 0;
+    for (const auto& ps : tstats.peers) total += ps.disconnects[r];
+    return total;
+  });
+  return text;
+}
+
+}  // namespace cc::node

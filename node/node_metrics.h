@@ -1,0 +1,68 @@
+// NodeMetrics: creditd's Prometheus metrics (docs/api.md "/metrics"): commit
+// counters and latency, gauges refreshed from a snapshot at each scrape, the HTTP
+// server's metrics, the driver's stage timings, and the P2P link counters by reason.
+//
+// Thread safety: the counters and histograms are thread-safe (metrics.h); Render
+// may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/http_metrics.h"
+#include "http/metrics.h"
+#include "p2p/transport.h"
+
+namespace cc::node {
+
+class NodeMetrics {
+ public:
+  NodeMetrics();
+
+  // Gauges, read at each scrape.
+  struct Snapshot {
+    uint64_t height = 0;
+    uint64_t view = 0;
+    uint64_t view_changes = 0;
+    uint64_t dropped_messages = 0;
+    size_t mempool_transactions = 0;
+    uint64_t mempool_bytes = 0;
+    uint64_t observer_rejected_blocks = 0;
+    size_t peers_connected = 0;
+  };
+  // Renders every metric: the snapshot's gauges, the registry, then the P2P
+  // refusal and disconnect counters of `transport` by reason.
+  std::string Render(const Snapshot& snapshot, const p2p::TransportStats& transport);
+
+  // A committed block: its transactions, rejections, and how long each of this
+  // node's own transactions waited from admission (seconds).
+  void OnCommitted(size_t txs, size_t rejected, const std::vector<double>& waited);
+  void OnForwardDropped() { forwarded_dropped_->Inc(); }
+  // The consensus driver's time per stage (ConsensusDriver::Hooks::on_timing).
+  void OnDriverStage(const char* stage, double seconds);
+
+  metrics::Registry& registry() { return registry_; }
+  http::HttpMetrics& http() { return *http_; }
+
+ private:
+  metrics::Registry registry_;
+  metrics::Counter* committed_txs_;
+  metrics::Counter* committed_blocks_;
+  metrics::Counter* rejected_txs_;
+  metrics::Histogram* commit_latency_;
+  metrics::Gauge* height_;
+  metrics::Gauge* view_;
+  metrics::Gauge* view_changes_;
+  metrics::Gauge* mempool_;
+  metrics::Gauge* mempool_bytes_;
+  metrics::Gauge* peers_;
+  metrics::Gauge* dropped_msgs_;
+  metrics::Gauge* observer_rejected_;
+  metrics::Counter* forwarded_dropped_;
+  metrics::HistogramFamily* driver_stages_;
+  std::unique_ptr<http::HttpMetrics> http_;
+};
+
+}  // namespace cc::node

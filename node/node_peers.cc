@@ -1,0 +1,112 @@
+// Node: what arrives from peers (frames), block sync, and housekeeping.
+#include "common/log.h"
+#include "node/node.h"
+
+namespace cc::node {
+
+// Runs on the transport's io thread: parse, route, never block.
+void Node::OnFrame(p2p::PeerIndex peer, std::string frame) {
+  pb::PeerFrame f;
+  if (!f.ParseFromString(frame)) {
+    Log(LogLevel::kDebug, "unparsable frame", {{"peer", std::to_string(peer)}});
+    return;
+  }
+  switch (f.kind_case()) {
+    case pb::PeerFrame::kConsensus:
+      // Only validators' links carry consensus; the transport proved who is speaking.
+      if (auto validator = links_->ValidatorOf(peer); driver_ && validator) {
+        driver_->PostMessage(*validator, std::move(*f.mutable_consensus()));
+      }
+      break;
+    case pb::PeerFrame::kTx: {
+      if (!driver_) break;  // observers do not order transactions
+      auto raw = std::make_shared<std::string>(std::move(*f.mutable_tx()));
+      const bool queued = pool_->TrySubmit([this, raw] {
+        const bool primary = driver_->primary() == *validator_index_;
+        auto id = primary ? admission_->Admit(*raw, clock_.WallMs()) : admission_->AdmitForwarded(*raw);
+        if (id.ok()) driver_->PostRequest(*raw, *id);
+      });
+      if (!queued) metrics_.OnForwardDropped();
+      break;
+    }
+    case pb::PeerFrame::kSyncRequest: {
+      auto request = std::make_shared<pb::BlockSyncRequest>(f.sync_request());
+      (void)pool_->TrySubmit([this, peer, request] {
+        pb::PeerFrame out;
+        *out.mutable_sync_response() = ServeBlockSync(*ledger_, *request);
+        (void)transport_->Send(peer, out.SerializeAsString());
+      });
+      break;
+    }
+    case pb::PeerFrame::kSyncResponse: {
+      sync_.OnResponse(f.sync_response());
+      std::vector<pb::CertifiedBlock> blocks(f.sync_response().blocks().begin(), f.sync_response().blocks().end());
+      if (blocks.empty()) break;
+      if (driver_) {
+        driver_->PostFetched(std::move(blocks));
+      } else {
+        follower_->Offer(std::move(blocks));
+      }
+      break;
+    }
+    case pb::PeerFrame::kStatus:
+      sync_.NoteRemoteHeight(f.status().height());
+      break;
+    case pb::PeerFrame::KIND_NOT_SET:
+      break;
+  }
+}
+
+void Node::OnFetch(uint64_t from, uint64_t to) {
+  sync_.NoteRemoteHeight(to);
+  pb::BlockSyncRequest request;
+  request.set_from_height(from);
+  request.set_max_blocks(kMaxBlocksPerResponse);
+  SendSyncRequest(request);
+}
+
+void Node::SendSyncRequest(const pb::BlockSyncRequest& request) {
+  pb::PeerFrame f;
+  *f.mutable_sync_request() = request;
+  links_->SendToAnyPeer(f.SerializeAsString());
+}
+
+void Node::BroadcastStatus() {
+  pb::PeerFrame f;
+  f.mutable_status()->set_height(ledger_->Height());
+  if (driver_) f.mutable_status()->set_view(driver_->stats().view);
+  transport_->Broadcast(f.SerializeAsString());
+}
+
+void Node::Housekeeping() {
+  uint64_t last_status = 0, last_expire = clock_.SteadyMs();
+  while (!stopping_) {
+    {
+      std::unique_lock<std::mutex> lock(stop_mu_);
+      stop_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_.load(); });
+    }
+    if (stopping_) break;
+    const uint64_t now = clock_.SteadyMs();
+    const uint64_t height = ledger_->Height();
+    if (height != seen_height_) {
+      seen_height_ = height;
+      last_height_change_ms_ = now;
+    }
+    if (now - last_status >= 500) {
+      BroadcastStatus();
+      last_status = now;
+    }
+    // Observers sync whenever behind; validators only when consensus has not moved
+    // them forward for a while (normally they commit through the protocol).
+    const bool stalled = now - last_height_change_ms_ > 2000;
+    if (!is_validator() || stalled) {
+      if (auto request = sync_.Poll(height)) SendSyncRequest(*request);
+    }
+    if (now - last_expire >= 10000) {
+      mempool_->Expire(std::chrono::minutes(10));
+      last_expire = now;
+    }
+  }
+}
+
+}  // namespace cc::node
