@@ -30,6 +30,7 @@
 #include "cli/http_client.h"
 #include "cli/tx_builder.h"
 #include "common/hex.h"
+#include "wire/credit_json.h"
 
 namespace cc::cli {
 namespace {
@@ -161,12 +162,7 @@ int ReportEvent(const Args& args) {
     if (auto parsed = ParseDate(*d); !parsed.ok()) return ReportError(kCmd, parsed.status());
     date = *d;
   } else {
-    const auto now = std::chrono::system_clock::now();
-    const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(now)};
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    date = buf;
+    date = wire::FormatDate(NowMs() / kMsPerDay);
   }
   auto record = args.Require("record-hash");
   if (!record.ok()) return ReportError(kCmd, record.status());

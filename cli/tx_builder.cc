@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "common/clock.h"
 #include "common/hex.h"
 #include "crypto/hash.h"
 #include "proto/canonical.h"
@@ -17,10 +18,10 @@ struct EventName {
 };
 
 constexpr EventName kEventNames[] = {
-    {"loan_opened", pb::EVENT_LOAN_OPENED}, {"repaid", pb::EVENT_REPAID},
-    {"overdue_30", pb::EVENT_OVERDUE_30},   {"overdue_60", pb::EVENT_OVERDUE_60},
-    {"overdue_90", pb::EVENT_OVERDUE_90},   {"default", pb::EVENT_DEFAULT},
-    {"written_off", pb::EVENT_WRITTEN_OFF}, {"settled", pb::EVENT_SETTLED},
+    {"loan_opened", pb::EVENT_LOAN_OPENED},         {"repaid", pb::EVENT_REPAID},
+    {"overdue_30", pb::EVENT_OVERDUE_30},           {"overdue_60", pb::EVENT_OVERDUE_60},
+    {"overdue_90", pb::EVENT_OVERDUE_90},           {"default", pb::EVENT_DEFAULT},
+    {"written_off", pb::EVENT_WRITTEN_OFF},         {"settled", pb::EVENT_SETTLED},
     {"fraud_confirmed", pb::EVENT_FRAUD_CONFIRMED},
 };
 
@@ -44,7 +45,8 @@ Result<pb::EventType> ParseEventType(std::string_view name) {
   }
   std::string all;
   for (const auto& e : kEventNames) all += (all.empty() ? "" : ", ") + std::string(e.name);
-  return Status::Error("usage", "unknown event type '" + std::string(name) + "' (expected one of " + all + ")");
+  return Status::Error("usage",
+                       "unknown event type '" + std::string(name) + "' (expected one of " + all + ")");
 }
 
 std::string_view EventTypeName(pb::EventType type) {
@@ -82,11 +84,7 @@ Result<uint32_t> ParseDate(const std::string& text) {
   return static_cast<uint32_t>(DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
 }
 
-uint64_t NowMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
+uint64_t NowMs() { return SystemClock::Get().WallMs(); }
 
 uint64_t RandomNonce() {
   const std::string bytes = crypto::RandomBytes(8);

@@ -12,9 +12,10 @@
 #include "crypto/api_token.h"
 #include "crypto/hash.h"
 #include "http/dispatcher.h"
-#include "tests/api/fake_backend.h"
 #include "proto/canonical.h"
+#include "tests/api/fake_backend.h"
 #include "tests/support/temp_dir.h"
+#include "wire/credit_json.h"
 
 namespace cc::api::testing {
 namespace {
@@ -89,8 +90,8 @@ TEST_F(ChainApiTest, SubmitWaitsForTheCommitAndAnswersWithTheProof) {
 }
 
 TEST_F(ChainApiTest, TimeoutOverTheLimitIsRefusedBeforeAdmission) {
-  ExpectRefusedAndNothingAdmitted(Call("POST", "/v1/tx?wait=commit&timeout_ms=60001", "writer", TxJson(1)), 400,
-                                  "invalid_argument");
+  ExpectRefusedAndNothingAdmitted(Call("POST", "/v1/tx?wait=commit&timeout_ms=60001", "writer", TxJson(1)),
+                                  400, "invalid_argument");
 }
 
 TEST_F(ChainApiTest, TimeoutThatIsNotANumberIsRefusedBeforeAdmission) {
@@ -104,10 +105,11 @@ TEST_F(ChainApiTest, WaitOtherThanCommitIsRefusedBeforeAdmission) {
 }
 
 TEST_F(ChainApiTest, UnknownQueryParameterOnSubmitIsRefusedBeforeAdmission) {
-  ExpectRefusedAndNothingAdmitted(Call("POST", "/v1/tx?wiat=commit", "writer", TxJson(1)), 400, "unknown_field");
-  ExpectRefusedAndNothingAdmitted(
-      Call("POST", "/v1/txs?dry_run=true", "writer", json{{"txs", json::array({json::parse(TxJson(1))["tx"]})}}.dump()),
-      400, "unknown_field");
+  ExpectRefusedAndNothingAdmitted(Call("POST", "/v1/tx?wiat=commit", "writer", TxJson(1)), 400,
+                                  "unknown_field");
+  ExpectRefusedAndNothingAdmitted(Call("POST", "/v1/txs?dry_run=true", "writer",
+                                       json{{"txs", json::array({json::parse(TxJson(1))["tx"]})}}.dump()),
+                                  400, "unknown_field");
 }
 
 TEST_F(ChainApiTest, UnknownQueryParametersOnReadEndpointsAreRefused) {
@@ -167,6 +169,50 @@ TEST_F(ChainApiTest, PendingTransactionsAreReportedAsPending) {
   EXPECT_EQ(Body(Call("GET", "/v1/tx/" + id, "reader"))["status"], "pending");
   ASSERT_EQ(backend_.CommitPending(), 1u);
   EXPECT_EQ(Body(Call("GET", "/v1/tx/" + id, "reader"))["status"], "committed");
+}
+
+// The report's lender windows are judged from the clock the node reads, not from
+// today's date: the same story gives the same answer in any year.
+TEST_F(ChainApiTest, RiskWindowsFollowTheClockNotTheCalendar) {
+  const std::string subject = crypto::Blake2b256("borrower");
+  const std::string path =
+      "/v1/subjects/" + ToHex(subject) + "?purpose=loan_application&authorization_ref=consent-1";
+  uint64_t nonce = 100;
+  auto report_both = [&] {
+    const uint64_t today = clock_.WallMs() / 86'400'000;
+    json event{{"subject_key", ToHex(subject)},
+               {"event_type", "loan_opened"},
+               {"loan_ref", "L-" + std::to_string(nonce)},
+               {"amount_minor", 100000},
+               {"currency", "CNY"},
+               {"event_date", wire::FormatDate(today - 3)},
+               {"record_hash", ToHex(crypto::Blake2b256("file"))}};
+    auto a = Call("POST", "/v1/events?wait=commit", "writer", event.dump());
+    ASSERT_EQ(a.status, 200) << a.body;
+    ASSERT_EQ(Body(a)["receipt"]["code"], "ok") << a.body;
+    pb::TxBody b = backend_.EventBody(subject, ++nonce);
+    b.mutable_record_event()->set_event_day(static_cast<uint32_t>(today - 2));
+    auto r =
+        Call("POST", "/v1/tx?wait=commit", "writer", json{{"tx", ToHex(backend_.Sign(b, "bank-b"))}}.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_EQ(Body(r)["receipt"]["code"], "ok") << r.body;
+  };
+  auto risk = [&] {
+    auto r = Call("GET", path, "reader");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Body(r)["risk"];
+  };
+
+  report_both();
+  EXPECT_EQ(risk()["lenders_30d"], 2);
+  clock_.Advance(std::chrono::hours(24 * 40));
+  EXPECT_EQ(risk()["lenders_30d"], 0);
+  EXPECT_EQ(risk()["lenders_90d"], 2);
+
+  clock_.Advance(std::chrono::hours(24 * 3650));  // ten years on: the same story, the same answer
+  report_both();
+  EXPECT_EQ(risk()["lenders_30d"], 2);
+  EXPECT_EQ(risk()["lenders_180d"], 2);
 }
 
 }  // namespace
