@@ -1,21 +1,48 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds from scratch if needed, and runs every test twice:
-# an optimized build, then an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# Installs what is missing, checks formatting, builds from scratch if needed, and
+# runs every test:
+#   1. the optimized build (build/);
+#   2. the same tests with the wall clock a year ahead (faketime), so no test
+#      depends on today's date;
+#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/);
+#   4. a ThreadSanitizer build of the threaded suites: node, p2p, http, monitor, api
+#      (build-tsan/).
+# CC_SKIP_FAKETIME=1, CC_SKIP_ASAN=1, CC_SKIP_TSAN=1 skip a pass while iterating.
 set -euo pipefail
 cd "$(dirname "$0")"
+start=$SECONDS
+stamp() { echo "== $1 ($(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s)"; }
 
 scripts/install-deps.sh
 
-echo "== release build"
+stamp "formatting"
+scripts/lint.sh format
+
+stamp "release build"
 scripts/build.sh release
-echo "== release tests"
+stamp "release tests"
 (cd build && ctest --output-on-failure -j2)
 
+if [ "${CC_SKIP_FAKETIME:-0}" != "1" ]; then
+  stamp "release tests, clock a year ahead"
+  scripts/test-future.sh +1y
+fi
+
 if [ "${CC_SKIP_ASAN:-0}" != "1" ]; then
-  echo "== ASan+UBSan build"
+  stamp "ASan+UBSan build"
   scripts/build.sh asan
-  echo "== ASan+UBSan tests"
+  stamp "ASan+UBSan tests"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-asan && ctest --output-on-failure -j2 -LE no_asan)
 fi
+
+if [ "${CC_SKIP_TSAN:-0}" != "1" ]; then
+  tsan_tests=(node_test p2p_test http_test monitor_test api_test)
+  stamp "TSan build (${tsan_tests[*]})"
+  scripts/build.sh tsan "${tsan_tests[@]}"
+  stamp "TSan tests"
+  export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+  (cd build-tsan && ctest --output-on-failure -j2 -R "^($(IFS='|'; echo "${tsan_tests[*]}"))\$")
+fi
+stamp "done"

@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 procps
+  clang-format clang-tidy faketime
 )
 
 missing=()
