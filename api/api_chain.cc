@@ -65,7 +65,10 @@ Response CommittedTxResponse(const Backend& node, const std::string& tx_id, cons
   if (auto r = contracts::ReadReceipt(node.state(), tx_id)) {
     receipt = {{"code", r->code}, {"height", r->height}, {"index", r->index}};
   }
-  json out{{"tx_id", ToHex(tx_id)}, {"status", "committed"}, {"height", loc.height}, {"index", loc.index},
+  json out{{"tx_id", ToHex(tx_id)},
+           {"status", "committed"},
+           {"height", loc.height},
+           {"index", loc.index},
            {"receipt", receipt}};
   auto proof = node.ledger().GetTxProof(tx_id);
   if (proof.ok()) {
@@ -86,47 +89,50 @@ void RegisterChainRoutes(http::Router& router, Backend& node) {
   const Access readers = Access::Roles({Role::kReader, Role::kWriter, Role::kRegulator});
   const Access writers = Access::Roles({Role::kWriter});
 
-  router.Get("/healthz", Access::Public(),
-             NoQuery([](const Request&) { return JsonResponse(200, {{"status", "ok"}}); }));
+  router.Get("/healthz", Access::Public(), NoQuery([](const Request&) {
+               return JsonResponse(200, {{"status", "ok"}});
+             }));
 
   router.Get("/readyz", Access::Public(), NoQuery([&node](const Request&) {
-    if (node.Ready()) return JsonResponse(200, {{"status", "ready"}, {"height", node.ledger().Height()}});
-    return ErrorResponse(503, "unavailable", "not connected to a quorum of validators, or still syncing");
-  }));
+               if (node.Ready())
+                 return JsonResponse(200, {{"status", "ready"}, {"height", node.ledger().Height()}});
+               return ErrorResponse(503, "unavailable",
+                                    "not connected to a quorum of validators, or still syncing");
+             }));
 
   router.Get("/metrics", Access::Public(), NoQuery([&node](const Request&) {
-    return Response::Text(200, node.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8");
-  }));
+               return Response::Text(200, node.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8");
+             }));
 
   router.Get("/v1/status", readers, NoQuery([&node](const Request&) {
-    const NodeStatus s = node.StatusSnapshot();
-    json peers = json::array();
-    for (const auto& p : s.peers) {
-      json pj{{"name", p.name}, {"public_key", ToHex(p.public_key)}, {"connected", p.connected}};
-      pj["validator"] = p.validator ? json(*p.validator) : json(nullptr);
-      peers.push_back(pj);
-    }
-    json out{{"node", s.name},
-             {"role", s.validator ? "validator" : "observer"},
-             {"chain_id", node.genesis().chain_id},
-             {"height", node.ledger().Height()},
-             {"tip_hash", ToHex(node.ledger().TipHash())},
-             {"view", s.view},
-             {"view_changes", s.view_changes},
-             {"in_view_change", s.in_view_change},
-             {"stable_checkpoint", s.stable_checkpoint},
-             {"validators", s.validators},
-             {"peers", peers},
-             {"mempool", {{"transactions", s.mempool_transactions}, {"bytes", s.mempool_bytes}}},
-             {"ready", s.ready}};
-    out["validator_index"] = s.validator_index ? json(*s.validator_index) : json(nullptr);
-    out["primary"] = s.primary ? json(*s.primary) : json(nullptr);
-    if (!s.validator) {
-      out["observer"] = {{"verified_certificates", s.observer_verified_certificates},
-                         {"rejected_blocks", s.observer_rejected_blocks}};
-    }
-    return JsonResponse(200, out);
-  }));
+               const NodeStatus s = node.StatusSnapshot();
+               json peers = json::array();
+               for (const auto& p : s.peers) {
+                 json pj{{"name", p.name}, {"public_key", ToHex(p.public_key)}, {"connected", p.connected}};
+                 pj["validator"] = p.validator ? json(*p.validator) : json(nullptr);
+                 peers.push_back(pj);
+               }
+               json out{{"node", s.name},
+                        {"role", s.validator ? "validator" : "observer"},
+                        {"chain_id", node.genesis().chain_id},
+                        {"height", node.ledger().Height()},
+                        {"tip_hash", ToHex(node.ledger().TipHash())},
+                        {"view", s.view},
+                        {"view_changes", s.view_changes},
+                        {"in_view_change", s.in_view_change},
+                        {"stable_checkpoint", s.stable_checkpoint},
+                        {"validators", s.validators},
+                        {"peers", peers},
+                        {"mempool", {{"transactions", s.mempool_transactions}, {"bytes", s.mempool_bytes}}},
+                        {"ready", s.ready}};
+               out["validator_index"] = s.validator_index ? json(*s.validator_index) : json(nullptr);
+               out["primary"] = s.primary ? json(*s.primary) : json(nullptr);
+               if (!s.validator) {
+                 out["observer"] = {{"verified_certificates", s.observer_verified_certificates},
+                                    {"rejected_blocks", s.observer_rejected_blocks}};
+               }
+               return JsonResponse(200, out);
+             }));
 
   // Every parameter is checked before anything is admitted: a refused request
   // records nothing.
@@ -148,12 +154,14 @@ void RegisterChainRoutes(http::Router& router, Backend& node) {
     if (!body.ok()) return ErrorFor(body.status());
     const json& txs = (*body)["txs"];
     if (txs.size() > kMaxBatchSubmit) {
-      return ErrorResponse(413, "too_many_transactions", "at most " + std::to_string(kMaxBatchSubmit) + " per call");
+      return ErrorResponse(413, "too_many_transactions",
+                           "at most " + std::to_string(kMaxBatchSubmit) + " per call");
     }
     json results = json::array();
     size_t accepted = 0;
     for (size_t i = 0; i < txs.size(); ++i) {
-      if (!txs[i].is_string()) return ErrorResponse(400, "wrong_type", "txs[" + std::to_string(i) + "]: expected hex");
+      if (!txs[i].is_string())
+        return ErrorResponse(400, "wrong_type", "txs[" + std::to_string(i) + "]: expected hex");
     }
     for (const auto& t : txs) {
       auto raw = FromHex(t.get<std::string>());
@@ -204,25 +212,26 @@ void RegisterChainRoutes(http::Router& router, Backend& node) {
   router.Get("/v1/blocks/{height}", readers, block_handler);
 
   router.Get("/v1/tx/{id}", readers, NoQuery([&node](const Request& req) {
-    auto id = FromHexSized(req.Param("id"), 32);
-    if (!id) return ErrorResponse(400, "bad_request", "id: expected 64 hex characters");
-    auto loc = node.ledger().FindTx(*id);
-    if (loc.ok()) return CommittedTxResponse(node, *id, *loc);
-    if (node.MempoolContains(*id)) return JsonResponse(200, {{"tx_id", ToHex(*id)}, {"status", "pending"}});
-    return ErrorResponse(404, "not_found", "no such transaction");
-  }));
+               auto id = FromHexSized(req.Param("id"), 32);
+               if (!id) return ErrorResponse(400, "bad_request", "id: expected 64 hex characters");
+               auto loc = node.ledger().FindTx(*id);
+               if (loc.ok()) return CommittedTxResponse(node, *id, *loc);
+               if (node.MempoolContains(*id))
+                 return JsonResponse(200, {{"tx_id", ToHex(*id)}, {"status", "pending"}});
+               return ErrorResponse(404, "not_found", "no such transaction");
+             }));
 
   router.Get("/v1/evidence", Access::Roles({Role::kRegulator}), NoQuery([&node](const Request&) {
-    json list = json::array();
-    for (const auto& e : node.Evidence()) {
-      list.push_back({{"replica", e.replica()},
-                      {"view", e.view()},
-                      {"sequence", e.sequence()},
-                      {"first", ToHex(e.first().SerializeAsString())},
-                      {"second", ToHex(e.second().SerializeAsString())}});
-    }
-    return JsonResponse(200, {{"evidence", list}});
-  }));
+               json list = json::array();
+               for (const auto& e : node.Evidence()) {
+                 list.push_back({{"replica", e.replica()},
+                                 {"view", e.view()},
+                                 {"sequence", e.sequence()},
+                                 {"first", ToHex(e.first().SerializeAsString())},
+                                 {"second", ToHex(e.second().SerializeAsString())}});
+               }
+               return JsonResponse(200, {{"evidence", list}});
+             }));
 }
 
 }  // namespace cc::api

@@ -1,13 +1,13 @@
 // Helpers shared by the credit endpoints (credit_api.h).
 #include <cstring>
 
+#include "api/chain_api.h"
+#include "api/credit_api.h"
 #include "common/hex.h"
 #include "contracts/queries.h"
 #include "crypto/hash.h"
 #include "crypto/keys.h"
 #include "wire/chain_json.h"
-#include "api/chain_api.h"
-#include "api/credit_api.h"
 #include "wire/credit_json.h"
 
 namespace cc::api {

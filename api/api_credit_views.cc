@@ -2,9 +2,9 @@
 // the query audit by member and time, member compliance figures, members with
 // their quotas and usage, alliance statistics, and governance proposals. They read
 // the replicated state, so any node (typically the regulator's observer) answers.
+#include "api/credit_api.h"
 #include "common/hex.h"
 #include "contracts/queries.h"
-#include "api/credit_api.h"
 #include "wire/credit_json.h"
 
 namespace cc::api {

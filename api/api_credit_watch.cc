@@ -2,8 +2,8 @@
 // list of watched subject keys, recent alerts, and the Server-Sent Events stream.
 #include <charconv>
 
-#include "common/hex.h"
 #include "api/credit_api.h"
+#include "common/hex.h"
 
 namespace cc::api {
 

@@ -5,8 +5,8 @@
 // remove, propose); their codes come back unchanged.
 #include <cctype>
 
-#include "common/hex.h"
 #include "api/credit_api.h"
+#include "common/hex.h"
 #include "wire/credit_json.h"
 
 namespace cc::api {

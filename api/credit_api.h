@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "common/status.h"
 #include "api/backend.h"
 #include "api/credit_quota.h"
+#include "common/status.h"
 #include "http/json_api.h"
 #include "http/router.h"
 #include "monitor/monitor.h"

@@ -72,8 +72,8 @@ int Run(uint64_t blocks, uint64_t queries, const std::string& dir) {
   uint64_t now = kStartMs + 3600000;
 
   std::printf("building %llu blocks x %zu events over %llu borrowers in %s ...\n",
-              static_cast<unsigned long long>(blocks), kTxsPerBlock, static_cast<unsigned long long>(kSubjects),
-              dir.c_str());
+              static_cast<unsigned long long>(blocks), kTxsPerBlock,
+              static_cast<unsigned long long>(kSubjects), dir.c_str());
   std::fflush(stdout);
   const auto build_start = Clock::now();
   for (uint64_t b = 0; b < blocks; ++b) {
@@ -123,7 +123,8 @@ int Run(uint64_t blocks, uint64_t queries, const std::string& dir) {
   }
   const double q_s = std::chrono::duration<double>(Clock::now() - q_start).count();
   std::printf("borrower checks, 1 thread: %llu lookups, %.1f events per borrower on average\n",
-              static_cast<unsigned long long>(queries), static_cast<double>(events_seen) / static_cast<double>(queries));
+              static_cast<unsigned long long>(queries),
+              static_cast<double>(events_seen) / static_cast<double>(queries));
   std::printf("  latency p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", Percentile(latency, 0.50),
               Percentile(latency, 0.99), Percentile(latency, 1.0));
   std::printf("  throughput %.0f lookups/s\n", static_cast<double>(queries) / q_s);

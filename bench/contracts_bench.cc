@@ -50,9 +50,7 @@ void ExecuteBlockBench(benchmark::State& state, bool preverified) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kTxsPerBlock));
 }
 
-void BM_ExecuteBlock1000Events_VerifySignatures(benchmark::State& state) {
-  ExecuteBlockBench(state, false);
-}
+void BM_ExecuteBlock1000Events_VerifySignatures(benchmark::State& state) { ExecuteBlockBench(state, false); }
 void BM_ExecuteBlock1000Events_SignaturesPreverified(benchmark::State& state) {
   ExecuteBlockBench(state, true);
 }

@@ -20,8 +20,8 @@
 namespace cc::ledger {
 namespace {
 
-using testing::ChainBuilder;
 using cc::testing::TempDir;
+using testing::ChainBuilder;
 
 constexpr size_t kTxsPerBlock = 1000;
 constexpr int kPoolBlocks = 48;
@@ -71,8 +71,8 @@ void BM_LevelDbAppendCertifiedBlock(benchmark::State& state) {
   }
   state.counters["blocks/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["tx/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * kTxsPerBlock), benchmark::Counter::kIsRate);
+  state.counters["tx/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * kTxsPerBlock), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_LevelDbAppendCertifiedBlock)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -171,8 +171,8 @@ void BM_VerifyChainPerBlock(benchmark::State& state) {
       break;
     }
   }
-  state.counters["blocks/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * kBlocks), benchmark::Counter::kIsRate);
+  state.counters["blocks/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * kBlocks), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_VerifyChainPerBlock)->Unit(benchmark::kMillisecond);
 

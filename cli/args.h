@@ -19,7 +19,7 @@
 namespace cc::cli {
 
 struct FlagSpec {
-  std::set<std::string> valued;    // names without the leading "--"
+  std::set<std::string> valued;  // names without the leading "--"
   std::set<std::string> switches;
 };
 

@@ -28,8 +28,8 @@ void Tally(const Result<HttpResponse>& resp, size_t batch_txs, SubmitResult& out
   }
   const nlohmann::json j = nlohmann::json::parse(resp->body, nullptr, /*allow_exceptions=*/false);
   if (resp->status == 202 || resp->status == 207) {
-    if (j.is_object() && j.contains("accepted") && j["accepted"].is_number_unsigned() && j.contains("results") &&
-        j["results"].is_array()) {
+    if (j.is_object() && j.contains("accepted") && j["accepted"].is_number_unsigned() &&
+        j.contains("results") && j["results"].is_array()) {
       out.accepted += j["accepted"].get<uint64_t>();
       for (const auto& r : j["results"]) {
         if (!r.is_object() || !r.contains("code") || !r["code"].is_string()) continue;
@@ -73,8 +73,8 @@ std::vector<std::string> PresignBatches(const BenchNetwork& net, const PresignOp
         f.currency = "CNY";
         f.event_day = today;
         f.record_hash = rnd.substr(64, 32);
-        const pb::TxBody tx = RecordEventBody(net.chain_id, m.id, nonce_base + i, opts.not_before_ms,
-                                              opts.not_after_ms, f);
+        const pb::TxBody tx =
+            RecordEventBody(net.chain_id, m.id, nonce_base + i, opts.not_before_ms, opts.not_after_ms, f);
         if (i > b * batch) body += ',';
         body += '"';
         body += ToHex(SignTx(tx, m.key));
@@ -105,10 +105,12 @@ SubmitResult SubmitBatches(const std::vector<BenchNode>& nodes, const std::strin
     SubmitResult mine;
     mine.last_answer = start;
     for (size_t k = next++; k < batches.size(); k = next++) {
-      const auto due = start + std::chrono::duration_cast<BenchClock::duration>(interval * static_cast<double>(k));
+      const auto due =
+          start + std::chrono::duration_cast<BenchClock::duration>(interval * static_cast<double>(k));
       std::this_thread::sleep_until(due);
       const size_t n = k % nodes.size();
-      if (!clients[n]) clients[n] = std::make_unique<HttpClient>(nodes[n].host, nodes[n].http_port, opts.timeout);
+      if (!clients[n])
+        clients[n] = std::make_unique<HttpClient>(nodes[n].host, nodes[n].http_port, opts.timeout);
       auto resp = clients[n]->PostJson("/v1/txs", token, batches[k]);
       Tally(resp, batch_sizes[k], mine);
       mine.last_answer = std::max(mine.last_answer, BenchClock::now());

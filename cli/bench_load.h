@@ -33,7 +33,7 @@ struct PresignOptions {
 std::vector<std::string> PresignBatches(const BenchNetwork& net, const PresignOptions& opts);
 
 struct SubmitOptions {
-  double rate = 1000;   // transactions per second offered
+  double rate = 1000;  // transactions per second offered
   size_t batch_size = 200;
   size_t threads = 4;
   std::chrono::milliseconds timeout{30000};

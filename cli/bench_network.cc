@@ -28,7 +28,8 @@ Result<json> ReadJson(const fs::path& path) {
   auto text = ReadText(path);
   if (!text.ok()) return text.status();
   json j = json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Status::Error("format", path.string() + ": not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return Status::Error("format", path.string() + ": not a JSON object");
   return j;
 }
 
@@ -116,7 +117,8 @@ Result<std::vector<BenchNode>> SelectNodes(const BenchNetwork& net, const std::s
     const size_t comma = std::min(list.find(',', start), list.size());
     const std::string name = list.substr(start, comma - start);
     start = comma + 1;
-    auto it = std::find_if(net.nodes.begin(), net.nodes.end(), [&](const BenchNode& n) { return n.name == name; });
+    auto it =
+        std::find_if(net.nodes.begin(), net.nodes.end(), [&](const BenchNode& n) { return n.name == name; });
     if (it == net.nodes.end()) return Status::Error("usage", "--nodes: no node named '" + name + "'");
     out.push_back(*it);
   }

@@ -57,7 +57,8 @@ Result<Scrape> ScrapeNode(const BenchNode& node) {
   HttpClient client(node.host, node.http_port, std::chrono::milliseconds(10000));
   auto resp = client.Get("/metrics");
   if (!resp.ok()) return Status::Error(resp.status().code(), node.name + ": " + resp.status().message());
-  if (resp->status != 200) return Status::Error("http", node.name + ": /metrics answered " + std::to_string(resp->status));
+  if (resp->status != 200)
+    return Status::Error("http", node.name + ": /metrics answered " + std::to_string(resp->status));
   auto samples = ParseMetricsText(resp->body);
   if (!samples.ok()) return samples.status();
   Scrape s;
@@ -132,8 +133,8 @@ int Bench(const Args& args) {
   const size_t tx_count = std::max<size_t>(1, static_cast<size_t>(*rate * *duration + 0.5));
   std::cout << "bench: network " << dir << " (chain " << net->chain_id << "), " << targets->size()
             << " target nodes, " << *rate << " tx/s for " << *duration << " s = " << tx_count
-            << " RecordCreditEvent txs from " << net->members.size() << " members, batches of " << batch << ", "
-            << threads << " threads\n";
+            << " RecordCreditEvent txs from " << net->members.size() << " members, batches of " << batch
+            << ", " << threads << " threads\n";
 
   // Pre-sign (untimed).
   const uint64_t now = NowMs();
@@ -148,8 +149,8 @@ int Bench(const Args& args) {
   const std::vector<std::string> bodies = PresignBatches(*net, po);
   std::vector<size_t> sizes(bodies.size(), batch);
   if (tx_count % batch != 0) sizes.back() = tx_count % batch;
-  std::printf("pre-signed  %zu txs in %.2f s (%zu batches)\n", tx_count, Seconds(BenchClock::now() - sign_start),
-              bodies.size());
+  std::printf("pre-signed  %zu txs in %.2f s (%zu batches)\n", tx_count,
+              Seconds(BenchClock::now() - sign_start), bodies.size());
 
   auto before = ScrapeAll(validators);
   if (!before.ok()) return ReportError(kCmd, before.status());
@@ -179,8 +180,8 @@ int Bench(const Args& args) {
     rejected += count;
     by_code += (by_code.empty() ? "" : ", ") + code + " " + std::to_string(count);
   }
-  std::printf("rejected    %llu%s%s%s\n", static_cast<unsigned long long>(rejected), by_code.empty() ? "" : " (",
-              by_code.c_str(), by_code.empty() ? "" : ")");
+  std::printf("rejected    %llu%s%s%s\n", static_cast<unsigned long long>(rejected),
+              by_code.empty() ? "" : " (", by_code.c_str(), by_code.empty() ? "" : ")");
 
   // Wait for the commits.
   const auto deadline = BenchClock::now() + std::chrono::duration_cast<BenchClock::duration>(
@@ -205,8 +206,8 @@ int Bench(const Args& args) {
 
   const double run_s = Seconds(last_commit - sent.first_send);
   const double blocks = watch_after->committed_blocks - watch_before->committed_blocks;
-  std::printf("committed   %.0f txs (on %s) in %.2f s from first submit to last commit: %.0f tx/s%s\n", committed,
-              watch.name.c_str(), run_s, run_s > 0 ? committed / run_s : 0.0,
+  std::printf("committed   %.0f txs (on %s) in %.2f s from first submit to last commit: %.0f tx/s%s\n",
+              committed, watch.name.c_str(), run_s, run_s > 0 ? committed / run_s : 0.0,
               complete ? "" : "  [INCOMPLETE: wait timed out]");
   std::printf("            %.0f blocks, %.0f tx/block; %.0f committed with a rejection receipt\n", blocks,
               blocks > 0 ? committed / blocks : 0.0,
@@ -232,14 +233,17 @@ int Bench(const Args& args) {
     const double last = latency.bounds.empty() ? 0 : latency.bounds.back();
     const double max_bound = *HistogramMaxBound(latency);
     const std::string max_text = std::isinf(max_bound) ? Ms(max_bound, last) : "<= " + Ms(max_bound, last);
-    std::printf("latency     admission to commit over %llu txs (%s, %zu validators; percentiles at bucket "
-                "resolution, interpolated): p50 %s, p99 %s, max %s, mean %s\n",
-                static_cast<unsigned long long>(latency.count), kLatency, validators.size(),
-                Ms(*HistogramQuantile(latency, 0.50), last).c_str(), Ms(*HistogramQuantile(latency, 0.99), last).c_str(),
-                max_text.c_str(), Ms(latency.sum / static_cast<double>(latency.count), last).c_str());
-    std::printf("            (every validator records each tx it held in its mempool, forwarded ones included, "
-                "so the count is up to %zu x the committed txs)\n",
-                validators.size());
+    std::printf(
+        "latency     admission to commit over %llu txs (%s, %zu validators; percentiles at bucket "
+        "resolution, interpolated): p50 %s, p99 %s, max %s, mean %s\n",
+        static_cast<unsigned long long>(latency.count), kLatency, validators.size(),
+        Ms(*HistogramQuantile(latency, 0.50), last).c_str(),
+        Ms(*HistogramQuantile(latency, 0.99), last).c_str(), max_text.c_str(),
+        Ms(latency.sum / static_cast<double>(latency.count), last).c_str());
+    std::printf(
+        "            (every validator records each tx it held in its mempool, forwarded ones included, "
+        "so the count is up to %zu x the committed txs)\n",
+        validators.size());
   }
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -259,7 +263,8 @@ std::vector<Command> BenchCommands() {
        "validators (or --nodes), wait for their commit and print accepted/rejected counts, committed "
        "tx/s and commit latency percentiles (defaults: 1000 tx/s, 10 s, batches of 200, 4 threads, "
        "60 s wait)",
-       FlagSpec{{"network", "config", "rate", "duration", "batch", "threads", "nodes", "wait-timeout"}, {}}, Bench},
+       FlagSpec{{"network", "config", "rate", "duration", "batch", "threads", "nodes", "wait-timeout"}, {}},
+       Bench},
   };
 }
 

@@ -44,7 +44,7 @@ int SubjectKeyCmd(const Args& args) {
   if (!secret.ok()) return ReportError("subject-key", secret.status());
   if (secret->size() != crypto::kAllianceSecretSize) {
     return ReportError("subject-key", Status::Error("format", *secret_file + ": the alliance "
-                                                              "secret must be 32 bytes"));
+                                                                             "secret must be 32 bytes"));
   }
   auto key = crypto::SubjectKey(*secret, *id_type, *id);
   if (!key.ok()) return ReportError("subject-key", key.status());

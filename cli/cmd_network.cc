@@ -21,8 +21,8 @@
 #include "cli/tx_builder.h"
 #include "common/hex.h"
 #include "contracts/genesis.h"
-#include "crypto/keys.h"
 #include "crypto/api_token.h"
+#include "crypto/keys.h"
 
 namespace cc::cli {
 namespace {
@@ -70,7 +70,8 @@ Status WriteFile(const std::string& path, const std::string& content, mode_t mod
     }
     off += static_cast<size_t>(n);
   }
-  if (::fchmod(fd, mode) != 0 || ::close(fd) != 0) return Status::Error("io", path + ": " + std::strerror(errno));
+  if (::fchmod(fd, mode) != 0 || ::close(fd) != 0)
+    return Status::Error("io", path + ": " + std::strerror(errno));
   return Status::Ok();
 }
 
@@ -191,7 +192,8 @@ Status RemovePreviousNetwork(const fs::path& dir) {
     const std::string f = entry.path().filename().string();
     const bool ours = f == "genesis.json" || f == "tokens.json" || f == "README.txt" || f == ".gitignore" ||
                       (f.rfind("node-", 0) == 0 && entry.path().extension() == ".json");
-    if (ours && !fs::remove(entry.path(), ec)) return Status::Error("io", entry.path().string() + ": " + ec.message());
+    if (ours && !fs::remove(entry.path(), ec))
+      return Status::Error("io", entry.path().string() + ": " + ec.message());
   }
   if (ec) return Status::Error("io", dir.string() + ": " + ec.message());
   return Status::Ok();
@@ -200,11 +202,13 @@ Status RemovePreviousNetwork(const fs::path& dir) {
 Status PrepareDir(const fs::path& dir, bool force) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) return Status::Error("exists", dir.string() + " exists and is not a directory");
+    if (!fs::is_directory(dir, ec))
+      return Status::Error("exists", dir.string() + " exists and is not a directory");
     if (!fs::is_empty(dir, ec)) {
       if (!force) {
-        return Status::Error("exists", dir.string() + " already exists and is not empty; --force replaces the "
-                                                      "network in it (its keys, configs and node data)");
+        return Status::Error("exists", dir.string() +
+                                           " already exists and is not empty; --force replaces the "
+                                           "network in it (its keys, configs and node data)");
       }
       CC_RETURN_IF_ERROR(RemovePreviousNetwork(dir));
     }
@@ -256,9 +260,9 @@ int NetworkInit(const Args& args) {
   for (const auto& m : members) {
     const bool regulator = m.id.rfind("regulator-", 0) == 0;
     const std::string number = m.id.substr(m.id.find('-') + 1);
-    genesis.members.push_back(contracts::GenesisMember{
-        m.id, (regulator ? "Regulator " : "Member ") + number, m.key.public_key(),
-        regulator ? pb::ROLE_REGULATOR : pb::ROLE_MEMBER});
+    genesis.members.push_back(contracts::GenesisMember{m.id, (regulator ? "Regulator " : "Member ") + number,
+                                                       m.key.public_key(),
+                                                       regulator ? pb::ROLE_REGULATOR : pb::ROLE_MEMBER});
   }
   for (uint32_t i = 0; i < *validators; ++i) {
     genesis.validators.push_back(contracts::GenesisValidator{nodes[i].key.public_key(), nodes[i].member_id});
@@ -290,13 +294,15 @@ int NetworkInit(const Args& args) {
   for (const auto& t : tokens) token_file[t.role] = t.token;
   if (s.ok()) s = write("tokens.json", token_file.dump(2) + "\n", 0600);
   if (s.ok()) s = write("README.txt", ReadmeText(chain_id, nodes, members), 0644);
-  if (s.ok()) s = write(".gitignore", "# Node databases are created at start and never committed.\ndata/\n", 0644);
+  if (s.ok())
+    s = write(".gitignore", "# Node databases are created at start and never committed.\ndata/\n", 0644);
   if (!s.ok()) return ReportError(kCmd, s);
 
-  std::cout << "wrote network '" << chain_id << "' to " << dir.string() << ": " << *validators << " validators, "
-            << *observers << " observers\n";
+  std::cout << "wrote network '" << chain_id << "' to " << dir.string() << ": " << *validators
+            << " validators, " << *observers << " observers\n";
   for (const auto& n : nodes) {
-    std::cout << "  " << n.name << "  p2p 127.0.0.1:" << n.p2p_port << "  http 127.0.0.1:" << n.http_port << "\n";
+    std::cout << "  " << n.name << "  p2p 127.0.0.1:" << n.p2p_port << "  http 127.0.0.1:" << n.http_port
+              << "\n";
   }
   std::cout << "API tokens: " << (dir / "tokens.json").string() << " (TEST-ONLY keys; see README.txt)\n";
   return kExitOk;
@@ -306,8 +312,7 @@ int NetworkInit(const Args& args) {
 
 std::vector<Command> NetworkCommands() {
   return {
-      {"network init",
-       "--validators N [--observers M] --out DIR --base-port P [--chain-id ID] [--force]",
+      {"network init", "--validators N [--observers M] --out DIR --base-port P [--chain-id ID] [--force]",
        "write a ready network into DIR: node and member keys, alliance secret, genesis.json, "
        "node-<name>.json per node (p2p on P+k, http on P+100+k), tokens.json and README.txt; "
        "refuses a non-empty DIR unless --force, which replaces the previous network there "

@@ -35,7 +35,8 @@ Result<RecordEventFields> EventFields(const Args& args, uint64_t now_ms) {
   auto subject = args.Require("subject-key");
   if (!subject.ok()) return subject.status();
   auto raw_subject = FromHexSized(*subject, 32);
-  if (!raw_subject) return Status::Error("usage", "--subject-key: expected 64 hex characters (creditctl subject-key)");
+  if (!raw_subject)
+    return Status::Error("usage", "--subject-key: expected 64 hex characters (creditctl subject-key)");
   f.subject_key = *raw_subject;
   auto event = args.Require("event");
   if (!event.ok()) return event.status();
@@ -53,7 +54,8 @@ Result<RecordEventFields> EventFields(const Args& args, uint64_t now_ms) {
   if (!amount_minor.ok()) return amount_minor.status();
   f.amount_minor = *amount_minor;
   f.currency = args.Get("currency").value_or("CNY");
-  if (f.currency.size() != 3) return Status::Error("usage", "--currency: expected an ISO 4217 code such as CNY");
+  if (f.currency.size() != 3)
+    return Status::Error("usage", "--currency: expected an ISO 4217 code such as CNY");
   if (args.Has("event-day") && args.Has("date")) {
     return Status::Error("usage", "give --event-day or --date, not both");
   }

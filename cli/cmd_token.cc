@@ -15,8 +15,9 @@ int TokenCreate(const Args& args) {
   auto role = args.Require("role");
   if (!role.ok()) return ReportError(kCmd, role.status());
   if (!crypto::IsApiRoleName(*role)) {
-    return ReportError(kCmd, Status::Error("usage", "--role: expected writer, reader, regulator or admin, got '" +
-                                                        *role + "'"));
+    return ReportError(
+        kCmd,
+        Status::Error("usage", "--role: expected writer, reader, regulator or admin, got '" + *role + "'"));
   }
   const std::string name = args.Get("name").value_or(*role);
   if (name.empty()) return ReportError(kCmd, Status::Error("usage", "--name must not be empty"));

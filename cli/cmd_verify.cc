@@ -4,11 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "common/hex.h"
@@ -16,8 +15,8 @@
 #include "crypto/keys.h"
 #include "ledger/leveldb_ledger.h"
 #include "ledger/proof.h"
-#include "wire/chain_json.h"
 #include "proto/canonical.h"
+#include "wire/chain_json.h"
 
 namespace cc::cli {
 namespace {
@@ -31,8 +30,7 @@ Result<std::vector<std::string>> ParseValidators(const std::string& list) {
     const std::string item = list.substr(start, comma - start);
     auto key = FromHexSized(item, crypto::kPublicKeySize);
     if (!key) {
-      return Status::Error("usage", "--validators: '" + item +
-                                        "' is not a 64-hex-character public key");
+      return Status::Error("usage", "--validators: '" + item + "' is not a 64-hex-character public key");
     }
     keys.push_back(*key);
     start = comma + 1;
@@ -70,16 +68,15 @@ int Verify(const Args& args) {
   const ledger::Ledger& ledger = **opened;
   const ledger::ChainReport report = ledger::VerifyChain(ledger, chain_id, validators);
   if (!report.ok()) {
-    std::cout << "chain BROKEN: first bad block at height " << report.first_bad << ": "
-              << report.reason << "\n";
+    std::cout << "chain BROKEN: first bad block at height " << report.first_bad << ": " << report.reason
+              << "\n";
     return kExitFailure;
   }
   std::cout << "chain sound: " << report.height << " blocks, tip " << ToHex(ledger.TipHash())
             << ", certificates "
-            << (validators.empty()
-                    ? std::string("bound to their blocks (signatures not checked: no "
-                                  "--validators)")
-                    : "verified against " + std::to_string(validators.size()) + " validators")
+            << (validators.empty() ? std::string("bound to their blocks (signatures not checked: no "
+                                                 "--validators)")
+                                   : "verified against " + std::to_string(validators.size()) + " validators")
             << "\n";
   return kExitOk;
 }
@@ -134,13 +131,15 @@ Result<TrustRoot> ReadTrustRoot(const Args& args) {
     std::ostringstream text;
     text << in.rdbuf();
     auto genesis = contracts::ParseGenesis(text.str());
-    if (!genesis.ok()) return Status::Error(genesis.status().code(), *genesis_path + ": " + genesis.status().message());
+    if (!genesis.ok())
+      return Status::Error(genesis.status().code(), *genesis_path + ": " + genesis.status().message());
     TrustRoot root{genesis->chain_id, {}};
     for (const auto& v : genesis->validators) root.validators.push_back(v.public_key);
     return root;
   }
   auto chain_id = args.Require("chain-id");
-  if (!chain_id.ok()) return Status::Error("usage", "give --genesis FILE, or --chain-id ID with --validators");
+  if (!chain_id.ok())
+    return Status::Error("usage", "give --genesis FILE, or --chain-id ID with --validators");
   auto list = args.Require("validators");
   if (!list.ok()) return list.status();
   auto validators = ParseValidators(*list);

@@ -37,8 +37,8 @@ struct Command {
 // code is "usage", kExitFailure otherwise.
 int ReportError(const std::string& command, const Status& status);
 
-std::vector<Command> KeyCommands();     // cmd_keys.cc
-std::vector<Command> VerifyCommands();  // cmd_verify.cc
+std::vector<Command> KeyCommands();      // cmd_keys.cc
+std::vector<Command> VerifyCommands();   // cmd_verify.cc
 std::vector<Command> NetworkCommands();  // cmd_network.cc
 std::vector<Command> TokenCommands();    // cmd_token.cc
 std::vector<Command> SubmitCommands();   // cmd_submit.cc

@@ -4,12 +4,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <strings.h>
 
 namespace cc::cli {
 
@@ -44,8 +44,10 @@ bool ParseHexSize(const std::string& s, uint64_t* out) {
   if (s.empty() || s.size() > 15) return false;
   uint64_t v = 0;
   for (char c : s) {
-    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                                             : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    int d = (c >= '0' && c <= '9')   ? c - '0'
+            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                     : -1;
     if (d < 0) return false;
     v = v * 16 + static_cast<uint64_t>(d);
   }
@@ -176,7 +178,8 @@ Status HttpClient::Fill() {
       return Status::Error("io", "connection closed by the server");
     }
     if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return Status::Error("io", "timed out waiting for the server");
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return Status::Error("io", "timed out waiting for the server");
     if (errno == ECONNRESET) {
       eof_ = true;
       return Status::Error("io", "connection reset by the server");
@@ -237,7 +240,8 @@ Result<HttpResponse> HttpClient::ReadResponse(bool head_request, bool* keep_aliv
           if (eol == 0) return resp;
         }
       }
-      if (resp.body.size() + size > kMaxBodyBytes) return Status::Error("protocol", "response body too large");
+      if (resp.body.size() + size > kMaxBodyBytes)
+        return Status::Error("protocol", "response body too large");
       while (buffer_.size() < size + 2) CC_RETURN_IF_ERROR(Fill());
       resp.body.append(buffer_, 0, size);
       buffer_.erase(0, size + 2);

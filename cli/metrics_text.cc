@@ -75,7 +75,8 @@ Result<std::vector<MetricSample>> ParseMetricsText(const std::string& text) {
     }
     while (pos < line.size() && line[pos] == ' ') ++pos;
     const size_t value_end = line.find(' ', pos);  // an optional timestamp follows
-    auto v = ParseValue(line.substr(pos, value_end == std::string::npos ? std::string::npos : value_end - pos));
+    auto v =
+        ParseValue(line.substr(pos, value_end == std::string::npos ? std::string::npos : value_end - pos));
     if (!v) return Bad(line_no, "malformed value");
     s.value = *v;
     samples.push_back(std::move(s));

@@ -30,8 +30,8 @@ Result<std::vector<MetricSample>> ParseMetricsText(const std::string& text);
 std::optional<double> FindSample(const std::vector<MetricSample>& samples, const std::string& name);
 
 struct HistogramData {
-  std::vector<double> bounds;       // finite upper bounds, ascending
-  std::vector<uint64_t> cumulative; // bounds.size() + 1 entries; the last is +Inf (= count)
+  std::vector<double> bounds;        // finite upper bounds, ascending
+  std::vector<uint64_t> cumulative;  // bounds.size() + 1 entries; the last is +Inf (= count)
   double sum = 0;
   uint64_t count = 0;
 };

@@ -31,17 +31,17 @@ Result<std::string> HashOrHex(const std::string& text);
 // "YYYY-MM-DD" (proleptic Gregorian, UTC) -> days since 1970-01-01. Code "usage".
 Result<uint32_t> ParseDate(const std::string& text);
 
-uint64_t NowMs();         // wall clock, milliseconds since the epoch
-uint64_t RandomNonce();   // 64 random bits
+uint64_t NowMs();        // wall clock, milliseconds since the epoch
+uint64_t RandomNonce();  // 64 random bits
 
 struct RecordEventFields {
-  std::string subject_key;    // 32 bytes
+  std::string subject_key;  // 32 bytes
   pb::EventType event_type = pb::EVENT_LOAN_OPENED;
   std::string loan_ref_hash;  // 32 bytes
   uint64_t amount_minor = 0;
   std::string currency = "CNY";
   uint32_t event_day = 0;
-  std::string record_hash;    // 32 bytes
+  std::string record_hash;  // 32 bytes
 };
 
 // A TxBody carrying a RecordCreditEvent.

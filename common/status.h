@@ -27,13 +27,10 @@ class [[nodiscard]] Status {
   const std::string& code() const { return code_; }
   const std::string& message() const { return message_; }
   // "code: message", or "ok".
-  std::string ToString() const {
-    return ok() ? std::string("ok") : code_ + ": " + message_;
-  }
+  std::string ToString() const { return ok() ? std::string("ok") : code_ + ": " + message_; }
 
  private:
-  Status(std::string code, std::string message)
-      : code_(std::move(code)), message_(std::move(message)) {}
+  Status(std::string code, std::string message) : code_(std::move(code)), message_(std::move(message)) {}
   std::string code_;  // empty means OK
   std::string message_;
 };
@@ -41,7 +38,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     if (status_.ok()) status_ = Status::Error("internal", "Result built from OK status");
   }
@@ -73,8 +70,8 @@ class [[nodiscard]] Result {
 }  // namespace cc
 
 // Propagates a non-OK Status from an expression returning Status.
-#define CC_RETURN_IF_ERROR(expr)          \
-  do {                                    \
-    ::cc::Status cc_status_ = (expr);     \
+#define CC_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::cc::Status cc_status_ = (expr);        \
     if (!cc_status_.ok()) return cc_status_; \
   } while (0)

@@ -24,8 +24,8 @@ namespace cc::consensus {
 
 struct StableCheckpoint {
   uint64_t sequence = 0;
-  std::string digest;                   // "" for the genesis checkpoint at 0
-  std::vector<pb::Checkpoint> proof;    // quorum of matching signed checkpoints; empty at 0
+  std::string digest;                 // "" for the genesis checkpoint at 0
+  std::vector<pb::Checkpoint> proof;  // quorum of matching signed checkpoints; empty at 0
 };
 
 class CheckpointTracker {

@@ -29,17 +29,17 @@ struct Slot {
   std::optional<pb::Prepare> my_prepare;
   std::optional<pb::Commit> my_commit;
   bool prepared = false;
-  bool committed = false;                    // committed-local; body known
+  bool committed = false;  // committed-local; body known
   std::string committed_digest;
-  std::vector<std::string> request_ids;      // of the body, once known
-  bool open_marked = false;                  // request ids counted as open
-  uint64_t last_fetch_tick = 0;              // BatchFetch rate limit (tick + 1; 0 = never)
-  bool seen_by_retransmit = false;           // existed at the last retransmission round
-  std::map<uint32_t, uint64_t> last_reply_tick;  // catch-up reply rate limit, per peer...
-  std::map<uint32_t, uint32_t> replies;          // ...and a cap, so two peers never loop
+  std::vector<std::string> request_ids;               // of the body, once known
+  bool open_marked = false;                           // request ids counted as open
+  uint64_t last_fetch_tick = 0;                       // BatchFetch rate limit (tick + 1; 0 = never)
+  bool seen_by_retransmit = false;                    // existed at the last retransmission round
+  std::map<uint32_t, uint64_t> last_reply_tick;       // catch-up reply rate limit, per peer...
+  std::map<uint32_t, uint32_t> replies;               // ...and a cap, so two peers never loop
   std::map<uint32_t, uint64_t> last_body_reply_tick;  // BatchReply rate limit, per peer
 
-  const std::string& digest() const;         // of the pre-prepare; "" without one
+  const std::string& digest() const;  // of the pre-prepare; "" without one
 };
 
 class MessageLog {

@@ -92,8 +92,7 @@ bool MessageAuth::VerifySignatureOnly(const pb::NewView& m) {
 
 bool MessageAuth::VerifyCommitVote(uint64_t view, uint64_t sequence, const std::string& digest,
                                    uint32_t validator, const std::string& signature) {
-  return Check(validator, proto::CommitSigningBytes(chain_id_, view, sequence, digest, validator),
-               signature);
+  return Check(validator, proto::CommitSigningBytes(chain_id_, view, sequence, digest, validator), signature);
 }
 
 }  // namespace cc::consensus

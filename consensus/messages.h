@@ -40,8 +40,8 @@ class MessageAuth {
   bool VerifySignatureOnly(const pb::ViewChange& m);
   bool VerifySignatureOnly(const pb::NewView& m);
   // A commit vote given as (validator, signature), as in a CommitCertificate.
-  bool VerifyCommitVote(uint64_t view, uint64_t sequence, const std::string& digest,
-                        uint32_t validator, const std::string& signature);
+  bool VerifyCommitVote(uint64_t view, uint64_t sequence, const std::string& digest, uint32_t validator,
+                        const std::string& signature);
 
   uint32_t n() const { return n_; }
   uint32_t self() const { return self_; }

@@ -19,8 +19,8 @@ void CheckConfig(const Config& c) {
   // Configuration comes from the operator's validated config file; a bad one here
   // is a programming error.
   if (c.n == 0 || c.self >= c.n || c.checkpoint_interval == 0 || c.watermark_window == 0 ||
-      c.watermark_window % c.checkpoint_interval != 0 || c.max_inflight == 0 ||
-      c.max_batch_requests == 0 || c.max_batch_bytes == 0 || c.view_change_timeout_ticks == 0) {
+      c.watermark_window % c.checkpoint_interval != 0 || c.max_inflight == 0 || c.max_batch_requests == 0 ||
+      c.max_batch_bytes == 0 || c.view_change_timeout_ticks == 0) {
     std::abort();
   }
 }
@@ -70,8 +70,8 @@ size_t Replica::Impl::MaxMessageBytes(const pb::ConsensusMessage& m) const {
   // the batch limits plus per-request framing.
   const size_t vote = 256;
   const size_t batch = size_t{config_.max_batch_bytes} + size_t{config_.max_batch_requests} * 8 + 64;
-  const size_t view_change = 1024 + (config_.n + 1) * vote +
-                             size_t{config_.watermark_window} * (config_.n + 2) * vote;
+  const size_t view_change =
+      1024 + (config_.n + 1) * vote + size_t{config_.watermark_window} * (config_.n + 2) * vote;
   switch (m.kind_case()) {
     case pb::ConsensusMessage::kPreprepare:
     case pb::ConsensusMessage::kBatchReply:
@@ -373,8 +373,8 @@ void Replica::Impl::OnMessage(const MessageEvent& ev) {
     case pb::ConsensusMessage::kBatchReply:
       OnBatchReply(ev.from, m.batch_reply());
       break;
-    case pb::ConsensusMessage::kRequest:        // requests enter through RequestEvent,
-    case pb::ConsensusMessage::KIND_NOT_SET:    // after the node's admission checks
+    case pb::ConsensusMessage::kRequest:      // requests enter through RequestEvent,
+    case pb::ConsensusMessage::KIND_NOT_SET:  // after the node's admission checks
       Drop();
       break;
   }

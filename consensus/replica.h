@@ -47,17 +47,17 @@ class Verifier {
 
 struct Config {
   std::string chain_id;
-  uint32_t n = 4;                        // number of validators; f = (n - 1) / 3
-  uint32_t self = 0;                     // this replica's index, < n
-  uint32_t checkpoint_interval = 16;     // K: checkpoint every K sequences
-  uint32_t watermark_window = 64;        // L: sequences accepted in (low, low + L]; multiple of K
-  uint32_t max_inflight = 8;             // batches a primary has open at once (pipelining)
-  uint32_t max_batch_requests = 1000;    // a batch is cut at this many requests...
-  uint32_t max_batch_bytes = 4u << 20;   // ...or this many bytes...
-  uint32_t batch_timeout_ticks = 1;      // ...or after this many ticks with requests pending
+  uint32_t n = 4;                           // number of validators; f = (n - 1) / 3
+  uint32_t self = 0;                        // this replica's index, < n
+  uint32_t checkpoint_interval = 16;        // K: checkpoint every K sequences
+  uint32_t watermark_window = 64;           // L: sequences accepted in (low, low + L]; multiple of K
+  uint32_t max_inflight = 8;                // batches a primary has open at once (pipelining)
+  uint32_t max_batch_requests = 1000;       // a batch is cut at this many requests...
+  uint32_t max_batch_bytes = 4u << 20;      // ...or this many bytes...
+  uint32_t batch_timeout_ticks = 1;         // ...or after this many ticks with requests pending
   uint32_t view_change_timeout_ticks = 40;  // base request timer; doubles per failed view
-  uint64_t max_clock_skew_ms = 30000;    // a pre-prepare timestamp further than this from
-                                         // the backup's clock is refused
+  uint64_t max_clock_skew_ms = 30000;       // a pre-prepare timestamp further than this from
+                                            // the backup's clock is refused
   // TEST ONLY: commit on 2f instead of 2f+1 matching commits. Exists to prove the
   // simulation's safety checker can fail; never set in production.
   bool test_only_commit_quorum_2f = false;
@@ -101,8 +101,8 @@ struct Outbound {
 
 struct CommittedBatch {
   uint64_t sequence = 0;
-  pb::Batch batch;                   // exactly as ordered (digest = certificate.digest)
-  pb::CommitCertificate certificate; // 2f+1 valid commit signatures
+  pb::Batch batch;                    // exactly as ordered (digest = certificate.digest)
+  pb::CommitCertificate certificate;  // 2f+1 valid commit signatures
   // Indexes into batch.requests of requests already committed at a lower sequence;
   // the executor skips them. Deterministic: every honest replica computes the same.
   std::vector<uint32_t> duplicates;
@@ -119,7 +119,7 @@ struct Output {
   // this replica accepted before preparing it: the batch must survive a restart.)
   std::vector<pb::ReplicaRecord> persist;
   std::vector<Outbound> messages;
-  std::vector<CommittedBatch> committed;    // contiguous, increasing sequence
+  std::vector<CommittedBatch> committed;  // contiguous, increasing sequence
   std::optional<FetchRequest> fetch;
   std::vector<pb::Evidence> evidence;
   std::optional<uint64_t> stable_checkpoint;  // new stable checkpoint: records and
@@ -134,21 +134,21 @@ struct Output {
 
 struct Stats {
   uint64_t view = 0;
-  uint64_t view_changes = 0;        // views entered after view 0
-  uint64_t last_committed = 0;      // highest contiguous committed sequence
+  uint64_t view_changes = 0;    // views entered after view 0
+  uint64_t last_committed = 0;  // highest contiguous committed sequence
   uint64_t last_executed = 0;
   uint64_t stable_checkpoint = 0;
-  uint64_t dropped_messages = 0;    // failed a check
+  uint64_t dropped_messages = 0;  // failed a check
   uint64_t pending_requests = 0;
   bool in_view_change = false;
 };
 
 // What a restarted replica is built from.
 struct RestoreState {
-  uint64_t last_executed = 0;             // height of the driver's ledger tip
-  std::string last_state_digest;          // its block hash ("" at 0)
+  uint64_t last_executed = 0;     // height of the driver's ledger tip
+  std::string last_state_digest;  // its block hash ("" at 0)
   uint64_t last_executed_timestamp_ms = 0;
-  std::vector<pb::ReplicaRecord> records; // everything persisted, in order
+  std::vector<pb::ReplicaRecord> records;  // everything persisted, in order
   // [Added with the implementation; additive, may stay empty.] Request ids of the
   // blocks ending at last_executed, oldest first: recent_request_ids.back() holds the
   // ids of block last_executed. CommittedBatch::duplicates flags a request that

@@ -127,8 +127,7 @@ class Replica::Impl {
   void NoteFarSequence(uint32_t from, uint64_t sequence);
   void MaybeFetch();
   void OnFetched(const FetchedEvent& ev);
-  bool VerifyCertifiedBlock(const pb::CertifiedBlock& block, pb::Batch* batch,
-                            std::vector<std::string>* ids);
+  bool VerifyCertifiedBlock(const pb::CertifiedBlock& block, pb::Batch* batch, std::vector<std::string>* ids);
   void OnTick(const TickEvent& ev);
   void Retransmit();
 
@@ -156,11 +155,11 @@ class Replica::Impl {
   EquivocationDetector equivocation_;
   std::map<uint64_t, pb::PreparedProof> prepared_proofs_;  // sequence -> highest-view proof
   std::map<uint64_t, std::pair<CommittedBatch, std::vector<std::string>>> ready_;  // awaiting delivery
-  std::map<SignedKey, pb::ConsensusMessage> signed_;        // votes this replica signed
+  std::map<SignedKey, pb::ConsensusMessage> signed_;                  // votes this replica signed
   std::map<std::pair<uint64_t, uint64_t>, pb::PrePrepare> accepted_;  // restore only: (seq, view)
   std::map<uint64_t, pb::Checkpoint> my_checkpoints_;
-  std::map<uint64_t, pb::ViewChange> my_view_changes_;      // by new view
-  std::optional<pb::NewView> current_new_view_;             // NEW-VIEW of view_, if any
+  std::map<uint64_t, pb::ViewChange> my_view_changes_;  // by new view
+  std::optional<pb::NewView> current_new_view_;         // NEW-VIEW of view_, if any
   // View changes received: view -> replica -> message (validated).
   std::map<uint64_t, std::map<uint32_t, pb::ViewChange>> view_changes_;
 
@@ -169,9 +168,9 @@ class Replica::Impl {
   uint64_t now_ms_ = 0;
   std::optional<uint64_t> request_timer_start_;      // active view, requests held
   std::optional<uint64_t> view_change_timer_start_;  // in view change
-  uint64_t view_started_tick_ = 0;  // when view_ became active here
+  uint64_t view_started_tick_ = 0;                   // when view_ became active here
   uint64_t last_retransmit_tick_ = 0;
-  std::map<uint32_t, uint64_t> last_peer_reply_tick_;  // rate limit of NEW-VIEW / checkpoint replies
+  std::map<uint32_t, uint64_t> last_peer_reply_tick_;      // rate limit of NEW-VIEW / checkpoint replies
   std::map<uint32_t, uint64_t> last_slotless_reply_tick_;  // rate limit of BatchReply without a slot
   std::map<uint32_t, uint64_t> last_checkpoint_reply_tick_;
 
@@ -183,8 +182,8 @@ class Replica::Impl {
   bool view_change_pending_ = false;  // in view change, VIEW-CHANGE not sent yet
 
   // State transfer.
-  uint64_t fetch_target_ = 0;       // fetch up to here while last_committed_ is below
-  bool fetch_urgent_ = false;       // no grace period (beyond our window or stable)
+  uint64_t fetch_target_ = 0;  // fetch up to here while last_committed_ is below
+  bool fetch_urgent_ = false;  // no grace period (beyond our window or stable)
   uint64_t fetch_since_tick_ = 0;
   std::optional<uint64_t> last_fetch_tick_;
   std::map<uint32_t, uint64_t> far_sequence_;  // highest sequence seen above our window, per sender

@@ -281,7 +281,8 @@ void Replica::Impl::OnCommit(uint32_t from, const pb::Commit& c) { OnVote(from, 
 
 void Replica::Impl::CheckPrepared(uint64_t sequence) {
   Slot* slot = log_.Find(sequence);
-  if (slot == nullptr || slot->view != view_ || in_view_change_ || !slot->preprepare || slot->prepared) return;
+  if (slot == nullptr || slot->view != view_ || in_view_change_ || !slot->preprepare || slot->prepared)
+    return;
   const std::string digest = slot->digest();
   uint32_t primary_id = primary();
   if (slot->prepares.CountExcluding(digest, primary_id) < 2 * f()) return;

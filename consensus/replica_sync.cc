@@ -154,14 +154,15 @@ bool Replica::Impl::VerifyCertifiedBlock(const pb::CertifiedBlock& block, pb::Ba
   batch->set_timestamp_ms(header.timestamp_ms());
   for (const auto& tx : block.block().txs()) batch->add_requests(tx);
   *ids = proto::TxIds(*batch);
-  std::string digest = proto::BatchDigest(header.timestamp_ms(), static_cast<uint32_t>(ids->size()),
-                                          crypto::MerkleRoot(*ids));
+  std::string digest =
+      proto::BatchDigest(header.timestamp_ms(), static_cast<uint32_t>(ids->size()), crypto::MerkleRoot(*ids));
   if (digest != cert.digest()) return false;
   std::set<uint32_t> valid;
   for (const auto& sig : cert.signatures()) {
     if (valid.size() >= commit_quorum()) break;
     if (sig.validator() >= config_.n || valid.count(sig.validator())) continue;
-    if (auth_.VerifyCommitVote(cert.view(), cert.sequence(), cert.digest(), sig.validator(), sig.signature())) {
+    if (auth_.VerifyCommitVote(cert.view(), cert.sequence(), cert.digest(), sig.validator(),
+                               sig.signature())) {
       valid.insert(sig.validator());
     }
   }
@@ -263,7 +264,8 @@ void Replica::Impl::Retransmit() {
   }
   // A hole at the next sequence to deliver, with later sequences under way.
   uint64_t next = last_committed_ + 1;
-  if (log_.InWindow(next) && log_.Find(next) == nullptr && log_.slots().upper_bound(next) != log_.slots().end()) {
+  if (log_.InWindow(next) && log_.Find(next) == nullptr &&
+      log_.slots().upper_bound(next) != log_.slots().end()) {
     Slot& slot = log_.At(next, view_);
     slot.seen_by_retransmit = true;
     RequestBody(slot, next, std::string());

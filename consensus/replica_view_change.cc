@@ -29,8 +29,7 @@ void Replica::Impl::CheckTimers() {
   // oldest request held also has a deadline of its own. It applies only while the
   // backlog fits in one pipeline round: with more queued, an honest primary may
   // legitimately take longer to reach it.
-  if (!requests_.empty() &&
-      requests_.size() <= uint64_t{config_.max_inflight} * config_.max_batch_requests) {
+  if (!requests_.empty() && requests_.size() <= uint64_t{config_.max_inflight} * config_.max_batch_requests) {
     uint64_t since = std::max(requests_.OldestTick(), view_started_tick_);
     if (tick_ >= since + kStarvationFactor * TimeoutTicks()) StartViewChange(view_ + 1);
   }
@@ -193,9 +192,9 @@ void Replica::Impl::OnNewView(uint32_t from, const pb::NewView& nv) {
   (void)from;
   if (nv.view() < view_ || (nv.view() == view_ && !in_view_change_)) return;  // stale or duplicate
   NewViewSelection selection;
-  Status st = ValidateNewView(auth_, rules_, nv,
-                              [this](const pb::ViewChange& vc) { return ValidateCachedViewChange(vc); },
-                              &selection);
+  Status st = ValidateNewView(
+      auth_, rules_, nv, [this](const pb::ViewChange& vc) { return ValidateCachedViewChange(vc); },
+      &selection);
   if (!st.ok()) {
     Drop();
     return;

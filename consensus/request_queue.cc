@@ -4,8 +4,7 @@
 
 namespace cc::consensus {
 
-RequestQueue::AddResult RequestQueue::Add(const std::string& id, const std::string& request,
-                                          uint64_t tick) {
+RequestQueue::AddResult RequestQueue::Add(const std::string& id, const std::string& request, uint64_t tick) {
   if (entries_.count(id)) return AddResult::kDuplicate;
   if (entries_.size() >= capacity_) return AddResult::kFull;
   auto it = entries_.emplace(id, Entry{request, tick, next_order_++}).first;
@@ -71,8 +70,7 @@ bool DeliveredIds::InWindow(uint64_t delivered_at, uint64_t sequence) const {
   return delivered_at < sequence && delivered_at + window_ >= sequence;
 }
 
-std::vector<uint32_t> DeliveredIds::Duplicates(uint64_t sequence,
-                                               const std::vector<std::string>& ids) const {
+std::vector<uint32_t> DeliveredIds::Duplicates(uint64_t sequence, const std::vector<std::string>& ids) const {
   std::vector<uint32_t> dups;
   std::unordered_set<std::string> seen;
   for (uint32_t i = 0; i < ids.size(); ++i) {

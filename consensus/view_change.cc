@@ -82,7 +82,8 @@ Status ValidatePreparedProof(MessageAuth& auth, const ViewRules& rules, const pb
       return Bad("bad_prepared_proof", "prepare signer repeated, primary or unknown");
     }
   }
-  if (signers.size() < 2 * FaultsTolerated(rules.n)) return Bad("bad_prepared_proof", "fewer than 2f prepares");
+  if (signers.size() < 2 * FaultsTolerated(rules.n))
+    return Bad("bad_prepared_proof", "fewer than 2f prepares");
   if (!auth.Verify(pp)) return Bad("bad_prepared_proof", "invalid pre-prepare signature");
   for (const auto& p : proof.prepares()) {
     if (!auth.Verify(p)) return Bad("bad_prepared_proof", "invalid prepare signature");
@@ -93,7 +94,8 @@ Status ValidatePreparedProof(MessageAuth& auth, const ViewRules& rules, const pb
 Status ValidateViewChange(MessageAuth& auth, const ViewRules& rules, const pb::ViewChange& vc) {
   if (vc.replica() >= rules.n) return Bad("malformed", "unknown replica");
   if (vc.new_view() == 0) return Bad("malformed", "view change to view 0");
-  if (vc.prepared_size() > static_cast<int>(rules.window)) return Bad("malformed", "too many prepared proofs");
+  if (vc.prepared_size() > static_cast<int>(rules.window))
+    return Bad("malformed", "too many prepared proofs");
   std::set<uint64_t> sequences;
   for (const auto& p : vc.prepared()) {
     uint64_t seq = p.preprepare().sequence();
@@ -156,7 +158,8 @@ pb::NewView MakeNewView(MessageAuth& auth, uint64_t view, std::vector<pb::ViewCh
   pb::NewView nv;
   nv.set_view(view);
   for (auto& vc : vcs) *nv.add_view_changes() = std::move(vc);
-  for (const auto& e : selection.entries) *nv.add_preprepares() = auth.SignPrePrepare(view, e.sequence, e.digest);
+  for (const auto& e : selection.entries)
+    *nv.add_preprepares() = auth.SignPrePrepare(view, e.sequence, e.digest);
   auth.SignNewView(nv);
   return nv;
 }
@@ -167,14 +170,16 @@ Status ValidateNewView(MessageAuth& auth, const ViewRules& rules, const pb::NewV
   if (nv.view() == 0) return Bad("malformed", "new view 0");
   if (nv.replica() != nv.view() % rules.n) return Bad("wrong_primary", "new view not from its primary");
   if (nv.view_changes_size() > static_cast<int>(rules.n)) return Bad("malformed", "too many view changes");
-  if (nv.preprepares_size() > static_cast<int>(rules.window)) return Bad("malformed", "too many pre-prepares");
+  if (nv.preprepares_size() > static_cast<int>(rules.window))
+    return Bad("malformed", "too many pre-prepares");
   std::set<uint32_t> senders;
   for (const auto& vc : nv.view_changes()) {
     if (vc.new_view() != nv.view() || !senders.insert(vc.replica()).second) {
       return Bad("bad_view_change", "view change for another view or repeated sender");
     }
   }
-  if (senders.size() < QuorumSize(rules.n)) return Bad("too_few_view_changes", "fewer than 2f+1 view changes");
+  if (senders.size() < QuorumSize(rules.n))
+    return Bad("too_few_view_changes", "fewer than 2f+1 view changes");
   if (!auth.VerifySignatureOnly(nv)) return Bad("bad_signature", "invalid new view signature");
   for (const auto& vc : nv.view_changes()) {
     Status st = validate_vc(vc);

@@ -62,8 +62,8 @@ struct NewViewEntry {
 struct NewViewSelection {
   uint64_t min_s = 0;
   uint64_t max_s = 0;
-  StableCheckpoint stable;             // the checkpoint at min_s with its proof
-  std::vector<NewViewEntry> entries;   // one per sequence in (min_s, max_s], in order
+  StableCheckpoint stable;            // the checkpoint at min_s with its proof
+  std::vector<NewViewEntry> entries;  // one per sequence in (min_s, max_s], in order
 };
 
 // REQUIRES: every element passed ValidateViewChange; non-empty.

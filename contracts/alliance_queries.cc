@@ -119,8 +119,7 @@ std::vector<ProposalView> ReadPendingProposals(const StateReader& state, uint64_
   return out;
 }
 
-std::optional<ProposalView> ReadProposal(const StateReader& state, std::string_view tx_id,
-                                         uint64_t now_ms) {
+std::optional<ProposalView> ReadProposal(const StateReader& state, std::string_view tx_id, uint64_t now_ms) {
   std::optional<ProposalRecord> p = Load<ProposalRecord>(state, keys::Proposal(tx_id));
   if (!p) return std::nullopt;
   const ValidatorSet set = Load<ValidatorSet>(state, keys::Validators()).value_or(ValidatorSet{});

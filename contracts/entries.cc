@@ -7,13 +7,9 @@ namespace cc::contracts::internal {
 
 namespace {
 
-bool IsKnownReason(int r) {
-  return pb::BlacklistReason_IsValid(r) && r != pb::BLACKLIST_REASON_UNSPECIFIED;
-}
+bool IsKnownReason(int r) { return pb::BlacklistReason_IsValid(r) && r != pb::BLACKLIST_REASON_UNSPECIFIED; }
 
-bool IsKnownPurpose(int p) {
-  return pb::QueryPurpose_IsValid(p) && p != pb::QUERY_PURPOSE_UNSPECIFIED;
-}
+bool IsKnownPurpose(int p) { return pb::QueryPurpose_IsValid(p) && p != pb::QUERY_PURPOSE_UNSPECIFIED; }
 
 // Regulators query for audits and for borrowers' disputes; members for their
 // lending business and disputes. Nobody else's purpose is theirs to claim.
@@ -34,8 +30,8 @@ Status AddBlacklist(TxContext& ctx) {
   }
   if (!Is32(p.evidence_hash())) return Reject("invalid_hash", "evidence_hash must be 32 bytes");
   if (p.expiry_day() != 0 && p.expiry_day() <= ctx.block.day) {
-    return Reject("invalid_expiry", "expiry_day must be 0 (none) or after the block day " +
-                                        std::to_string(ctx.block.day));
+    return Reject("invalid_expiry",
+                  "expiry_day must be 0 (none) or after the block day " + std::to_string(ctx.block.day));
   }
   BlacklistRecord entry;
   entry.tx_id = ctx.tx_id;
@@ -93,8 +89,7 @@ Status RecordQuery(TxContext& ctx) {
   const uint64_t quota = EffectiveQuota(ctx.block.params, ctx.sender);
   if (used >= quota) {
     return Reject("quota_exceeded", "member \"" + ctx.sender.id + "\" used its daily query quota of " +
-                                        std::to_string(quota) + " for day " +
-                                        std::to_string(ctx.block.day));
+                                        std::to_string(quota) + " for day " + std::to_string(ctx.block.day));
   }
   QueryRecord q;
   q.tx_id = ctx.tx_id;
@@ -119,15 +114,14 @@ Status RecordRegulatoryAction(TxContext& ctx) {
   if (!IsRegulator(ctx.sender)) {
     return Reject("not_authorized", "only regulators record regulatory actions");
   }
-  if (!pb::RegulatoryActionKind_IsValid(p.kind()) ||
-      p.kind() == pb::REGULATORY_ACTION_KIND_UNSPECIFIED) {
+  if (!pb::RegulatoryActionKind_IsValid(p.kind()) || p.kind() == pb::REGULATORY_ACTION_KIND_UNSPECIFIED) {
     return Reject("invalid_action_kind", "unknown regulatory action kind " + std::to_string(p.kind()));
   }
   if (!Load<MemberRecord>(ctx.state, keys::Member(p.target_member()))) {
     return Reject("unknown_target", "\"" + p.target_member() + "\" is not a member");
   }
   if (!Is32(p.document_hash())) return Reject("invalid_hash", "document_hash must be 32 bytes");
-  RegulatoryActionRecord rec{ctx.tx_id,       ctx.sender.id,      p.target_member(), p.kind(),
+  RegulatoryActionRecord rec{ctx.tx_id,         ctx.sender.id,    p.target_member(), p.kind(),
                              p.document_hash(), ctx.block.height, ctx.block.day};
   Store(ctx.state, keys::RegulatoryAction(p.target_member(), ctx.block.height, ctx.index), rec);
   UpdateCounters(ctx.state, [](AllianceCounters& c) { ++c.regulatory_actions; });

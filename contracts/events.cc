@@ -14,9 +14,7 @@ bool IsCurrencyCode(std::string_view c) {
   return true;
 }
 
-bool IsKnownEventType(int t) {
-  return pb::EventType_IsValid(t) && t != pb::EVENT_TYPE_UNSPECIFIED;
-}
+bool IsKnownEventType(int t) { return pb::EventType_IsValid(t) && t != pb::EVENT_TYPE_UNSPECIFIED; }
 
 bool IsKnownAmendKind(int k) { return pb::AmendKind_IsValid(k) && k != pb::AMEND_KIND_UNSPECIFIED; }
 

@@ -58,21 +58,20 @@ Status ExecuteTx(Overlay& state, const BlockEnv& env, std::string_view raw, cons
   const std::optional<MemberRecord> sender = Load<MemberRecord>(state, keys::Member(body.sender()));
   if (!sender) return Reject("unknown_member", "sender \"" + body.sender() + "\" is not a member");
   if (sender->status != MemberStatus::kActive) {
-    return Reject("member_suspended", "member \"" + sender->id + "\" is " +
-                                          std::string(MemberStatusName(sender->status)));
+    return Reject("member_suspended",
+                  "member \"" + sender->id + "\" is " + std::string(MemberStatusName(sender->status)));
   }
   if (!signatures.Check(tx_id, sender->public_key, proto::TxBodySigningBytes(body), tx.signature())) {
-    return Reject("bad_signature", "signature does not verify with the current key of \"" +
-                                       sender->id + "\"");
+    return Reject("bad_signature",
+                  "signature does not verify with the current key of \"" + sender->id + "\"");
   }
   if (env.block_time_ms < body.not_before_ms()) {
     return Reject("not_yet_valid", "block time " + std::to_string(env.block_time_ms) +
-                                       " is before not_before_ms " +
-                                       std::to_string(body.not_before_ms()));
+                                       " is before not_before_ms " + std::to_string(body.not_before_ms()));
   }
   if (env.block_time_ms > body.not_after_ms()) {
-    return Reject("expired", "block time " + std::to_string(env.block_time_ms) +
-                                 " is after not_after_ms " + std::to_string(body.not_after_ms()));
+    return Reject("expired", "block time " + std::to_string(env.block_time_ms) + " is after not_after_ms " +
+                                 std::to_string(body.not_after_ms()));
   }
   if (body.not_after_ms() - body.not_before_ms() > env.params.max_validity_window_ms) {
     return Reject("window_too_long", "validity window exceeds max_validity_window_ms " +
@@ -81,8 +80,8 @@ Status ExecuteTx(Overlay& state, const BlockEnv& env, std::string_view raw, cons
   const std::string nonce_key = keys::Nonce(sender->id, body.nonce());
   const std::optional<NonceRecord> used = Load<NonceRecord>(state, nonce_key);
   if (used && used->not_after_ms >= env.block_time_ms) {
-    return Reject("replayed_nonce", "nonce " + std::to_string(body.nonce()) +
-                                        " was already used by \"" + sender->id + "\"");
+    return Reject("replayed_nonce",
+                  "nonce " + std::to_string(body.nonce()) + " was already used by \"" + sender->id + "\"");
   }
   TxContext ctx{state, env, body, *sender, tx_id, index};
   CC_RETURN_IF_ERROR(Dispatch(ctx));
@@ -123,8 +122,8 @@ void PruneNonces(Overlay& state, uint64_t block_time_ms) {
 
 }  // namespace internal
 
-bool DirectSignatureChecker::Check(std::string_view, std::string_view public_key,
-                                   std::string_view message, std::string_view signature) const {
+bool DirectSignatureChecker::Check(std::string_view, std::string_view public_key, std::string_view message,
+                                   std::string_view signature) const {
   return crypto::Verify(public_key, message, signature);
 }
 
@@ -155,15 +154,14 @@ Result<Start> LoadStart(const StateReader& state) {
 }  // namespace
 
 Result<BlockResult> ExecuteBlock(const StateReader& state, const BlockContext& ctx,
-                                 const std::vector<std::string>& txs,
-                                 const std::vector<uint32_t>& skip, const ExecuteOptions& options) {
+                                 const std::vector<std::string>& txs, const std::vector<uint32_t>& skip,
+                                 const ExecuteOptions& options) {
   Result<Start> start = LoadStart(state);
   if (!start.ok()) return start.status();
   const ChainTip& tip = start->tip;
   if (ctx.height != tip.height + 1) {
     return Status::Error("bad_context", "block height " + std::to_string(ctx.height) +
-                                            " does not follow state tip " +
-                                            std::to_string(tip.height));
+                                            " does not follow state tip " + std::to_string(tip.height));
   }
   if (ctx.prev_block_time_ms != tip.block_time_ms) {
     return Status::Error("bad_context", "prev_block_time_ms " + std::to_string(ctx.prev_block_time_ms) +

@@ -44,10 +44,10 @@ struct BlockContext {
 };
 
 struct Receipt {
-  std::string tx_id;     // 32 raw bytes
-  uint32_t index = 0;    // position in the block
-  std::string code;      // "ok", "duplicate", or a rejection code
-  std::string message;   // human text; not stored, not part of consensus
+  std::string tx_id;    // 32 raw bytes
+  uint32_t index = 0;   // position in the block
+  std::string code;     // "ok", "duplicate", or a rejection code
+  std::string message;  // human text; not stored, not part of consensus
   bool ok() const { return code == "ok"; }
 };
 
@@ -57,7 +57,7 @@ struct BlockResult {
   std::string state_root;         // 32 bytes, for the block header
   uint64_t block_time_ms = 0;
   uint32_t accepted = 0;
-  uint32_t rejected = 0;          // "duplicate" counts in neither
+  uint32_t rejected = 0;  // "duplicate" counts in neither
 };
 
 // Checks an Ed25519 signature of a transaction. Must give exactly crypto::Verify's
@@ -66,8 +66,8 @@ struct BlockResult {
 class SignatureChecker {
  public:
   virtual ~SignatureChecker() = default;
-  virtual bool Check(std::string_view tx_id, std::string_view public_key,
-                     std::string_view message, std::string_view signature) const = 0;
+  virtual bool Check(std::string_view tx_id, std::string_view public_key, std::string_view message,
+                     std::string_view signature) const = 0;
 };
 
 // Calls crypto::Verify.
@@ -103,8 +103,7 @@ struct ExecuteOptions {
 // holds no genesis), "bad_context" (height does not follow the state's tip, or
 // prev_block_time_ms differs from the tip's block time).
 Result<BlockResult> ExecuteBlock(const StateReader& state, const BlockContext& ctx,
-                                 const std::vector<std::string>& txs,
-                                 const std::vector<uint32_t>& skip,
+                                 const std::vector<std::string>& txs, const std::vector<uint32_t>& skip,
                                  const ExecuteOptions& options = {});
 
 // Would `tx` be accepted if it were the first transaction of the next block, with

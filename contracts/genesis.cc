@@ -1,7 +1,6 @@
 #include "contracts/genesis.h"
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "common/hex.h"
@@ -40,9 +39,7 @@ bool IsValidDisplayName(std::string_view name) {
   return true;
 }
 
-std::string_view RoleName(pb::Role role) {
-  return role == pb::ROLE_REGULATOR ? "regulator" : "member";
-}
+std::string_view RoleName(pb::Role role) { return role == pb::ROLE_REGULATOR ? "regulator" : "member"; }
 
 // Rejects keys of `obj` not in `allowed`, naming the first one.
 Status OnlyKeys(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
@@ -190,8 +187,7 @@ Result<Genesis> ParseGenesis(std::string_view json_text) {
   json j = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Bad("(document)", "not valid JSON");
   if (!j.is_object()) return Bad("(document)", "must be a JSON object");
-  CC_RETURN_IF_ERROR(
-      OnlyKeys(j, "", {"chain_id", "genesis_time_ms", "members", "validators", "parameters"}));
+  CC_RETURN_IF_ERROR(OnlyKeys(j, "", {"chain_id", "genesis_time_ms", "members", "validators", "parameters"}));
   Genesis g;
   CC_RETURN_IF_ERROR(GetString(j, "", "chain_id", &g.chain_id));
   if (auto it = j.find("genesis_time_ms"); it != j.end()) {
@@ -210,8 +206,7 @@ Result<Genesis> ParseGenesis(std::string_view json_text) {
   if (!validators->is_array()) return Bad("validators", "must be an array");
   for (size_t i = 0; i < validators->size(); ++i) {
     GenesisValidator v;
-    CC_RETURN_IF_ERROR(
-        ParseValidator((*validators)[i], "validators[" + std::to_string(i) + "]", &v));
+    CC_RETURN_IF_ERROR(ParseValidator((*validators)[i], "validators[" + std::to_string(i) + "]", &v));
     g.validators.push_back(std::move(v));
   }
   if (auto it = j.find("parameters"); it != j.end()) CC_RETURN_IF_ERROR(ParseParameters(*it, &g));

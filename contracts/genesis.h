@@ -37,7 +37,7 @@ struct Genesis {
   uint64_t genesis_time_ms = 0;  // block times start here (block time is monotone)
   std::vector<GenesisMember> members;
   std::vector<GenesisValidator> validators;
-  AllianceParams params;  // params.chain_id is ignored; chain_id above is used
+  AllianceParams params;                          // params.chain_id is ignored; chain_id above is used
   std::map<std::string, uint64_t> member_quotas;  // per-member daily_query_quota
 };
 

@@ -238,8 +238,8 @@ Status ProposeChange(TxContext& ctx) {
   ProposalRecord rec;
   rec.tx_id = ctx.tx_id;
   rec.proposer = ctx.sender.id;
-  rec.change = ProposedChange{p.kind(), p.member_id(), p.public_key(), p.role(),
-                              p.parameter(), p.value(), p.display_name()};
+  rec.change = ProposedChange{p.kind(),      p.member_id(), p.public_key(),  p.role(),
+                              p.parameter(), p.value(),     p.display_name()};
   CC_RETURN_IF_ERROR(CheckChange(ctx.state, rec.change));
   rec.created_height = ctx.block.height;
   rec.created_day = ctx.block.day;
@@ -261,8 +261,8 @@ Status ApproveChange(TxContext& ctx) {
     return Reject("proposal_closed", "the proposal is " + std::string(ProposalStatusName(rec.status)));
   }
   if (ProposalExpired(rec, ctx.block.day)) {
-    return Reject("proposal_expired", "the proposal was not approved within " +
-                                          std::to_string(kProposalLifetimeDays) + " days");
+    return Reject("proposal_expired",
+                  "the proposal was not approved within " + std::to_string(kProposalLifetimeDays) + " days");
   }
   const ValidatorSet set = LoadValidators(ctx.state);
   if (!MayGovern(set, ctx.sender)) {

@@ -70,8 +70,7 @@ std::string LoanEvent(std::string_view member, std::string_view loan_ref_hash, u
   return LoanEventsPrefix(member, loan_ref_hash) + Pos(height, index);
 }
 std::string OpenDisputesPrefix(std::string_view member) { return Join({"do/", member, "/"}); }
-std::string OpenDispute(std::string_view member, uint64_t deadline_day,
-                        std::string_view event_tx_id) {
+std::string OpenDispute(std::string_view member, uint64_t deadline_day, std::string_view event_tx_id) {
   return Join({OpenDisputesPrefix(member), Day(deadline_day), "/", ToHex(event_tx_id)});
 }
 
@@ -96,14 +95,10 @@ std::string MemberQueriesDayPrefix(std::string_view member, uint64_t day) {
 std::string MemberQuery(std::string_view member, uint64_t day, uint64_t height, uint32_t index) {
   return MemberQueriesDayPrefix(member, day) + Pos(height, index);
 }
-std::string QueryCount(std::string_view member, uint64_t day) {
-  return Join({"qc/", member, "/", Day(day)});
-}
+std::string QueryCount(std::string_view member, uint64_t day) { return Join({"qc/", member, "/", Day(day)}); }
 
 std::string Proposal(std::string_view tx_id) { return Join({"g/", ToHex(tx_id)}); }
-std::string PendingProposal(std::string_view tx_id) {
-  return Join({kPendingProposalPrefix, ToHex(tx_id)});
-}
+std::string PendingProposal(std::string_view tx_id) { return Join({kPendingProposalPrefix, ToHex(tx_id)}); }
 std::string ApprovedQueue(uint64_t height, uint32_t index) {
   return Join({kApprovedQueuePrefix, Pos(height, index)});
 }

@@ -22,11 +22,12 @@ StateEntries LedgerState::Scan(std::string_view prefix, size_t limit) const {
   return ledger_.ScanState(prefix, limit);
 }
 
-LedgerExecutor::LedgerExecutor(const ledger::Ledger& ledger, const Genesis& genesis,
-                                     const LedgerState& state, const SignatureChecker* signatures)
+LedgerExecutor::LedgerExecutor(const ledger::Ledger& ledger, const Genesis& genesis, const LedgerState& state,
+                               const SignatureChecker* signatures)
     : ledger_(ledger), genesis_(genesis), state_(state), signatures_(signatures) {}
 
-Result<ExecutedBlock> LedgerExecutor::Execute(const pb::Batch& batch, const pb::CommitCertificate& certificate) const {
+Result<ExecutedBlock> LedgerExecutor::Execute(const pb::Batch& batch,
+                                              const pb::CommitCertificate& certificate) const {
   const uint64_t height = ledger_.Height() + 1;
   BlockContext ctx;
   ctx.height = height;
@@ -49,7 +50,8 @@ Result<ExecutedBlock> LedgerExecutor::Execute(const pb::Batch& batch, const pb::
   if (!result.ok()) return result.status();
 
   ExecutedBlock out;
-  *out.block.mutable_block() = ledger::BuildBlockFromBatch(height, ledger_.TipHash(), batch, result->state_root);
+  *out.block.mutable_block() =
+      ledger::BuildBlockFromBatch(height, ledger_.TipHash(), batch, result->state_root);
   *out.block.mutable_certificate() = certificate;
   if (height == 1) {
     // Genesis goes to disk with block 1: its writes first, the block's on top.

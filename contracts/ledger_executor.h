@@ -51,8 +51,8 @@ class LedgerState final : public StateReader {
 class LedgerExecutor {
  public:
   // Borrows all three; they must outlive the executor. `signatures` may be null.
-  LedgerExecutor(const ledger::Ledger& ledger, const Genesis& genesis,
-                    const LedgerState& state, const SignatureChecker* signatures);
+  LedgerExecutor(const ledger::Ledger& ledger, const Genesis& genesis, const LedgerState& state,
+                 const SignatureChecker* signatures);
 
   // Builds the block at ledger height + 1 from a committed batch and executes it
   // against the current ledger state. Does not write: the caller appends the

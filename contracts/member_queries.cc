@@ -54,8 +54,7 @@ Result<MemberCompliance> ReadMemberCompliance(const StateReader& state, std::str
   c.stats = Load<MemberStats>(state, keys::MemberStats(member)).value_or(MemberStats{});
   const MemberStats& s = c.stats;
   c.mean_delay_days_x100 = PerEvent(s.delay_sum_days, s.events_reported, 100);
-  c.amendment_rate_bps =
-      PerEvent(s.corrections_received + s.retractions_received, s.events_reported, 10000);
+  c.amendment_rate_bps = PerEvent(s.corrections_received + s.retractions_received, s.events_reported, 10000);
   c.dispute_rate_bps = PerEvent(s.disputes_received, s.events_reported, 10000);
 
   const std::string prefix = keys::OpenDisputesPrefix(member);
@@ -89,8 +88,8 @@ Result<MemberCompliance> ReadMemberCompliance(const StateReader& state, std::str
   return c;
 }
 
-Result<QueryAuditPage> ReadQueryAudit(const StateReader& state, std::string_view member,
-                                      uint64_t from_ms, uint64_t to_ms, size_t limit) {
+Result<QueryAuditPage> ReadQueryAudit(const StateReader& state, std::string_view member, uint64_t from_ms,
+                                      uint64_t to_ms, size_t limit) {
   if (!LoadMember(state, member)) return UnknownMember(member);
   if (from_ms > to_ms) return Status::Error("invalid_range", "from_ms is after to_ms");
   const uint64_t from_day = from_ms / kMsPerDay;

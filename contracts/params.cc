@@ -35,8 +35,7 @@ const Bound* Find(std::string_view name) {
 bool IsValidMemberId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                    c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -45,13 +44,11 @@ bool IsValidMemberId(std::string_view id) {
 Status CheckParameter(std::string_view name, uint64_t value) {
   const Bound* b = Find(name);
   if (b == nullptr) {
-    return Status::Error("unknown_parameter", "unknown alliance parameter \"" + std::string(name) +
-                                                  "\"");
+    return Status::Error("unknown_parameter", "unknown alliance parameter \"" + std::string(name) + "\"");
   }
   if (value < b->min || value > b->max) {
-    return Status::Error("invalid_value", std::string(name) + " must be in [" +
-                                              std::to_string(b->min) + ", " +
-                                              std::to_string(b->max) + "], got " +
+    return Status::Error("invalid_value", std::string(name) + " must be in [" + std::to_string(b->min) +
+                                              ", " + std::to_string(b->max) + "], got " +
                                               std::to_string(value));
   }
   return Status::Ok();

@@ -45,13 +45,13 @@ struct BlacklistView {
 
 // Over the events shown (not hidden by retention) and not retracted.
 struct RiskSummary {
-  uint32_t lenders_30d = 0;   // distinct members with a loan_opened event in the last 30 days
+  uint32_t lenders_30d = 0;  // distinct members with a loan_opened event in the last 30 days
   uint32_t lenders_90d = 0;
   uint32_t lenders_180d = 0;
-  uint32_t overdue_events = 0;      // overdue_30 / 60 / 90
-  uint32_t default_events = 0;      // default, written_off
-  uint32_t fraud_events = 0;        // fraud_confirmed
-  uint32_t disputed_events = 0;     // with an open dispute
+  uint32_t overdue_events = 0;   // overdue_30 / 60 / 90
+  uint32_t default_events = 0;   // default, written_off
+  uint32_t fraud_events = 0;     // fraud_confirmed
+  uint32_t disputed_events = 0;  // with an open dispute
   uint32_t active_blacklist_entries = 0;
 };
 
@@ -103,7 +103,7 @@ struct MemberCompliance {
   uint64_t open_disputes = 0;
   std::vector<OverdueDispute> overdue_disputes;  // most overdue first
   uint64_t daily_quota = 0;
-  std::vector<DayCount> queries_per_day;  // the last `days` days, oldest first
+  std::vector<DayCount> queries_per_day;                   // the last `days` days, oldest first
   std::vector<RegulatoryActionRecord> regulatory_actions;  // against this member
   bool truncated = false;
 };
@@ -119,8 +119,8 @@ struct QueryAuditPage {
 
 // Queries recorded for `member` with block time in [from_ms, to_ms]. The range
 // may span at most 366 days.
-Result<QueryAuditPage> ReadQueryAudit(const StateReader& state, std::string_view member,
-                                      uint64_t from_ms, uint64_t to_ms, size_t limit = 1000);
+Result<QueryAuditPage> ReadQueryAudit(const StateReader& state, std::string_view member, uint64_t from_ms,
+                                      uint64_t to_ms, size_t limit = 1000);
 
 struct QuotaStatus {
   uint64_t day = 0;
@@ -148,7 +148,7 @@ std::optional<MemberView> ReadMember(const StateReader& state, std::string_view 
 
 struct AllianceStats {
   AllianceCounters counters;
-  uint32_t members_active = 0;      // role member
+  uint32_t members_active = 0;  // role member
   uint32_t members_suspended = 0;
   uint32_t members_removed = 0;
   uint32_t regulators = 0;
@@ -175,8 +175,7 @@ struct ProposalView {
 // Proposals pending (expired ones flagged) and approved-awaiting-application,
 // ledger order.
 std::vector<ProposalView> ReadPendingProposals(const StateReader& state, uint64_t now_ms);
-std::optional<ProposalView> ReadProposal(const StateReader& state, std::string_view tx_id,
-                                         uint64_t now_ms);
+std::optional<ProposalView> ReadProposal(const StateReader& state, std::string_view tx_id, uint64_t now_ms);
 
 // The stored receipt of an executed transaction (height, index, code).
 std::optional<ReceiptRecord> ReadReceipt(const StateReader& state, std::string_view tx_id);

@@ -41,10 +41,8 @@ class FieldWriter {
   void operator()(uint64_t v) { w_.U64(v); }
   void operator()(bool v) { w_.Bool(v); }
   template <class E>
-    requires std::is_enum_v<E>
-  void operator()(E v) {
-    w_.U32(static_cast<uint32_t>(v));
-  }
+  requires std::is_enum_v<E>
+  void operator()(E v) { w_.U32(static_cast<uint32_t>(v)); }
   template <class T>
   void operator()(const std::optional<T>& v) {
     w_.Bool(v.has_value());
@@ -60,8 +58,7 @@ class FieldWriter {
     for (const auto& item : v) (*this)(item);
   }
   template <class T>
-    requires(std::is_class_v<T> && !std::is_same_v<T, std::string>)
-  void operator()(const T& v) {
+  requires(std::is_class_v<T> && !std::is_same_v<T, std::string>) void operator()(const T& v) {
     T::Fields(*this, v);
   }
   std::string Take() { return w_.Take(); }
@@ -79,10 +76,8 @@ class FieldReader {
   void operator()(uint64_t& v) { v = r_.U64(); }
   void operator()(bool& v) { v = r_.Bool(); }
   template <class E>
-    requires std::is_enum_v<E>
-  void operator()(E& v) {
-    v = static_cast<E>(r_.U32());
-  }
+  requires std::is_enum_v<E>
+  void operator()(E& v) { v = static_cast<E>(r_.U32()); }
   template <class T>
   void operator()(std::optional<T>& v) {
     if (r_.Bool()) {
@@ -108,8 +103,7 @@ class FieldReader {
     for (auto& item : v) (*this)(item);
   }
   template <class T>
-    requires(std::is_class_v<T> && !std::is_same_v<T, std::string>)
-  void operator()(T& v) {
+  requires(std::is_class_v<T> && !std::is_same_v<T, std::string>) void operator()(T& v) {
     T::Fields(*this, v);
   }
   bool Finish() const { return r_.Finish(); }

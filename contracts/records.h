@@ -50,8 +50,8 @@ struct MemberRecord {
   std::string public_key;  // current Ed25519 key, 32 raw bytes
   pb::Role role = pb::ROLE_MEMBER;
   MemberStatus status = MemberStatus::kActive;
-  uint64_t joined_height = 0;      // 0 = genesis
-  uint64_t key_since_height = 0;   // height from which public_key signs
+  uint64_t joined_height = 0;              // 0 = genesis
+  uint64_t key_since_height = 0;           // height from which public_key signs
   std::vector<std::string> previous_keys;  // rotated-out keys, oldest first
   std::optional<uint64_t> quota_override;  // "daily_query_quota:<id>"
 
@@ -124,10 +124,10 @@ struct NonceRecord {
 struct Amendment {
   std::string tx_id;
   pb::AmendKind kind = pb::AMEND_KIND_UNSPECIFIED;
-  std::string by;           // member id
+  std::string by;  // member id
   std::string record_hash;
   uint64_t height = 0;
-  uint64_t day = 0;         // block day
+  uint64_t day = 0;  // block day
 
   template <class V, class R>
   static void Fields(V& v, R& r) {
@@ -148,7 +148,7 @@ struct EventRecord {
   uint64_t amount_minor = 0;
   std::string currency;
   uint32_t event_day = 0;
-  std::string record_hash;          // as first reported
+  std::string record_hash;  // as first reported
   uint64_t height = 0;
   uint32_t index = 0;
   uint64_t block_day = 0;
@@ -162,10 +162,10 @@ struct EventRecord {
 
   template <class V, class R>
   static void Fields(V& v, R& r) {
-    v(r.tx_id), v(r.reporter), v(r.subject_key), v(r.event_type), v(r.loan_ref_hash),
-        v(r.amount_minor), v(r.currency), v(r.event_day), v(r.record_hash), v(r.height),
-        v(r.index), v(r.block_day), v(r.amendments), v(r.current_record_hash), v(r.corrected),
-        v(r.retracted), v(r.dispute_open), v(r.dispute_deadline_day), v(r.dispute_tx_id);
+    v(r.tx_id), v(r.reporter), v(r.subject_key), v(r.event_type), v(r.loan_ref_hash), v(r.amount_minor),
+        v(r.currency), v(r.event_day), v(r.record_hash), v(r.height), v(r.index), v(r.block_day),
+        v(r.amendments), v(r.current_record_hash), v(r.corrected), v(r.retracted), v(r.dispute_open),
+        v(r.dispute_deadline_day), v(r.dispute_tx_id);
   }
 };
 // disputed while a dispute is open, else retracted, else corrected, else active.
@@ -189,9 +189,9 @@ struct BlacklistRecord {
 
   template <class V, class R>
   static void Fields(V& v, R& r) {
-    v(r.tx_id), v(r.lister), v(r.subject_key), v(r.reason), v(r.evidence_hash), v(r.expiry_day),
-        v(r.height), v(r.day), v(r.removed), v(r.removed_by), v(r.removal_tx_id),
-        v(r.removal_reason_hash), v(r.removed_day);
+    v(r.tx_id), v(r.lister), v(r.subject_key), v(r.reason), v(r.evidence_hash), v(r.expiry_day), v(r.height),
+        v(r.day), v(r.removed), v(r.removed_by), v(r.removal_tx_id), v(r.removal_reason_hash),
+        v(r.removed_day);
   }
 };
 
@@ -208,8 +208,8 @@ struct QueryRecord {
 
   template <class V, class R>
   static void Fields(V& v, R& r) {
-    v(r.tx_id), v(r.member), v(r.subject_key), v(r.purpose), v(r.authorization_ref_hash),
-        v(r.query_time_ms), v(r.block_time_ms), v(r.height);
+    v(r.tx_id), v(r.member), v(r.subject_key), v(r.purpose), v(r.authorization_ref_hash), v(r.query_time_ms),
+        v(r.block_time_ms), v(r.height);
   }
 };
 
@@ -236,8 +236,7 @@ struct ProposedChange {
 
   template <class V, class R>
   static void Fields(V& v, R& r) {
-    v(r.kind), v(r.member_id), v(r.public_key), v(r.role), v(r.parameter), v(r.value),
-        v(r.display_name);
+    v(r.kind), v(r.member_id), v(r.public_key), v(r.role), v(r.parameter), v(r.value), v(r.display_name);
   }
 };
 
@@ -254,8 +253,8 @@ struct ProposalRecord {
   std::vector<std::string> approvals;  // member ids, proposer first, in ledger order
   ProposalStatus status = ProposalStatus::kPending;
   uint64_t approved_height = 0;
-  uint64_t applied_height = 0;   // block at whose start it was applied (or failed)
-  std::string failure_code;      // when kFailed: why it could not be applied
+  uint64_t applied_height = 0;  // block at whose start it was applied (or failed)
+  std::string failure_code;     // when kFailed: why it could not be applied
 
   template <class V, class R>
   static void Fields(V& v, R& r) {
@@ -276,8 +275,7 @@ struct RegulatoryActionRecord {
 
   template <class V, class R>
   static void Fields(V& v, R& r) {
-    v(r.tx_id), v(r.regulator), v(r.target_member), v(r.kind), v(r.document_hash), v(r.height),
-        v(r.day);
+    v(r.tx_id), v(r.regulator), v(r.target_member), v(r.kind), v(r.document_hash), v(r.height), v(r.day);
   }
 };
 
@@ -293,7 +291,7 @@ struct MemberStats {
   uint64_t delay_sum_days = 0;
   uint64_t delay_max_days = 0;
   std::array<uint64_t, kDelayBuckets> delay_buckets{};
-  uint64_t corrections_received = 0;   // corrected amendments on this member's events
+  uint64_t corrections_received = 0;  // corrected amendments on this member's events
   uint64_t retractions_received = 0;
   uint64_t disputes_received = 0;
   uint64_t disputes_answered = 0;
@@ -305,9 +303,8 @@ struct MemberStats {
   template <class V, class R>
   static void Fields(V& v, R& r) {
     v(r.events_reported), v(r.delay_sum_days), v(r.delay_max_days), v(r.delay_buckets),
-        v(r.corrections_received), v(r.retractions_received), v(r.disputes_received),
-        v(r.disputes_answered), v(r.disputes_answered_late), v(r.blacklist_added),
-        v(r.blacklist_removed), v(r.queries_total);
+        v(r.corrections_received), v(r.retractions_received), v(r.disputes_received), v(r.disputes_answered),
+        v(r.disputes_answered_late), v(r.blacklist_added), v(r.blacklist_removed), v(r.queries_total);
   }
 };
 

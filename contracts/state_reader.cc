@@ -47,8 +47,7 @@ StateEntries Overlay::Scan(std::string_view prefix, size_t limit) const {
   // Each deletion in range can hide at most one base entry, so asking the base for
   // `limit + deletions` entries is enough to fill `limit` after merging.
   size_t deletions = 0;
-  for (auto it = changes_.lower_bound(prefix); it != changes_.end() && HasPrefix(it->first, prefix);
-       ++it) {
+  for (auto it = changes_.lower_bound(prefix); it != changes_.end() && HasPrefix(it->first, prefix); ++it) {
     if (!it->second) ++deletions;
   }
   const StateEntries base = base_.Scan(prefix, limit + deletions);

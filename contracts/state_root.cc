@@ -12,8 +12,8 @@ namespace {
 
 void HashBytes(crypto::Hasher& h, std::string_view bytes) {
   const auto n = static_cast<uint32_t>(bytes.size());
-  const char len[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16),
-                       static_cast<char>(n >> 8), static_cast<char>(n)};
+  const char len[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                       static_cast<char>(n)};
   h.Update(std::string_view(len, 4)).Update(bytes);
 }
 

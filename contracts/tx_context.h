@@ -23,8 +23,8 @@ namespace cc::contracts::internal {
 struct BlockEnv {
   uint64_t height = 0;
   uint64_t block_time_ms = 0;
-  uint64_t day = 0;        // block_time_ms / kMsPerDay
-  AllianceParams params;   // as of the start of this block
+  uint64_t day = 0;       // block_time_ms / kMsPerDay
+  AllianceParams params;  // as of the start of this block
 };
 
 struct TxContext {

@@ -36,8 +36,7 @@ std::string KeyedBlake2b256(std::string_view key, std::string_view data) {
 
 Hasher::Hasher() {
   InitCrypto();
-  crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0,
-                          kHashSize);
+  crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0, kHashSize);
 }
 
 Hasher& Hasher::Update(std::string_view data) {

@@ -16,9 +16,7 @@
 namespace cc::crypto {
 
 namespace {
-const unsigned char* U(std::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
+const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 unsigned char* U(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
 
 Status WriteSecretHex(const std::string& path, std::string_view bytes) {
@@ -87,9 +85,7 @@ bool Verify(std::string_view public_key, std::string_view message, std::string_v
   return crypto_sign_verify_detached(U(signature), U(message), message.size(), U(public_key)) == 0;
 }
 
-Status SaveKeyFile(const std::string& path, const KeyPair& key) {
-  return WriteSecretHex(path, key.seed());
-}
+Status SaveKeyFile(const std::string& path, const KeyPair& key) { return WriteSecretHex(path, key.seed()); }
 
 Result<KeyPair> LoadKeyFile(const std::string& path) {
   auto seed = ReadSecretHex(path, kSeedSize);

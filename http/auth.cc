@@ -59,8 +59,7 @@ Result<Principal> TokenStore::Authenticate(std::optional<std::string_view> autho
   std::string_view value = *authorization;
   static constexpr std::string_view kScheme = "Bearer ";
   // The scheme name is case-insensitive (RFC 9110 section 11.1).
-  if (value.size() <= kScheme.size() ||
-      strncasecmp(value.data(), kScheme.data(), kScheme.size()) != 0) {
+  if (value.size() <= kScheme.size() || strncasecmp(value.data(), kScheme.data(), kScheme.size()) != 0) {
     return Status::Error("unauthorized", "Authorization header must be 'Bearer <token>'");
   }
   std::string_view token = value.substr(kScheme.size());
@@ -72,9 +71,8 @@ Result<Principal> TokenStore::Authenticate(std::optional<std::string_view> autho
   const Entry* match = nullptr;
   for (const Entry& e : entries_) {
     // Scan every entry: the time taken does not depend on which one matches.
-    const bool equal =
-        crypto_verify_32(reinterpret_cast<const unsigned char*>(e.hash.data()),
-                         reinterpret_cast<const unsigned char*>(presented.data())) == 0;
+    const bool equal = crypto_verify_32(reinterpret_cast<const unsigned char*>(e.hash.data()),
+                                        reinterpret_cast<const unsigned char*>(presented.data())) == 0;
     if (equal) match = &e;
   }
   if (match == nullptr) return Status::Error("unauthorized", "unknown bearer token");

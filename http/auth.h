@@ -35,7 +35,7 @@ std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
 struct TokenEntry {
-  std::string name;            // client name, e.g. "risk-scoring"
+  std::string name;  // client name, e.g. "risk-scoring"
   Role role;
   std::string token_hash_hex;  // HashToken(token): 64 hex characters
 };

@@ -16,8 +16,7 @@ Response Dispatcher::Handle(Request& request) const {
   Response response = Route(request);
   if (metrics_ != nullptr) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    metrics_->RecordRequest(request.method, request.route_pattern, response.status,
-                            elapsed.count());
+    metrics_->RecordRequest(request.method, request.route_pattern, response.status, elapsed.count());
   }
   return response;
 }
@@ -40,8 +39,8 @@ Response Dispatcher::Route(Request& request) const {
     case Router::Match::Kind::kNotFound:
       return ErrorResponse(404, "not_found", "no route for " + request.path);
     case Router::Match::Kind::kMethodNotAllowed: {
-      Response r = ErrorResponse(405, "method_not_allowed",
-                                 request.method + " is not allowed on " + request.path);
+      Response r =
+          ErrorResponse(405, "method_not_allowed", request.method + " is not allowed on " + request.path);
       r.SetHeader("Allow", match.allow);
       return r;
     }
@@ -60,8 +59,8 @@ Response Dispatcher::Route(Request& request) const {
     if (!principal.ok()) return ErrorResponse(401, principal.status());
     if (!route.access.Allows(principal->role)) {
       return ErrorResponse(403, "forbidden",
-                           "role '" + std::string(RoleName(principal->role)) +
-                               "' may not call " + request.method + " " + route.pattern);
+                           "role '" + std::string(RoleName(principal->role)) + "' may not call " +
+                               request.method + " " + route.pattern);
     }
     request.principal = std::move(*principal);
   }

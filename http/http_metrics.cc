@@ -15,8 +15,7 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry)
       rejected_(registry.AddCounter("creditd_http_connections_rejected_total",
                                     "HTTP connections refused because max_connections was reached")) {}
 
-void HttpMetrics::RecordRequest(std::string_view method, std::string_view route, int status,
-                                double seconds) {
+void HttpMetrics::RecordRequest(std::string_view method, std::string_view route, int status, double seconds) {
   std::string m = route.empty() ? "other" : std::string(method);
   std::string r = route.empty() ? "unmatched" : std::string(route);
   const int cls = status >= 100 && status < 600 ? status / 100 : 5;

@@ -22,8 +22,7 @@ class HttpMetrics {
   explicit HttpMetrics(metrics::Registry& registry);
 
   // `route` empty means no route matched.
-  void RecordRequest(std::string_view method, std::string_view route, int status,
-                     double seconds);
+  void RecordRequest(std::string_view method, std::string_view route, int status, double seconds);
   void ConnectionOpened() { connections_.Add(1); }
   void ConnectionClosed() { connections_.Add(-1); }
   void ConnectionRejected() { rejected_.Inc(); }

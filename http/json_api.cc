@@ -18,15 +18,13 @@ Response JsonResponse(int status, const json& body) {
 }
 
 Response ErrorResponse(int status, std::string_view code, std::string_view message) {
-  Response r = JsonResponse(
-      status, json{{"error", {{"code", std::string(code)}, {"message", std::string(message)}}}});
+  Response r =
+      JsonResponse(status, json{{"error", {{"code", std::string(code)}, {"message", std::string(message)}}}});
   if (status == 401) r.SetHeader("WWW-Authenticate", "Bearer");
   return r;
 }
 
-Response ErrorResponse(int status, const Status& s) {
-  return ErrorResponse(status, s.code(), s.message());
-}
+Response ErrorResponse(int status, const Status& s) { return ErrorResponse(status, s.code(), s.message()); }
 
 namespace {
 
@@ -68,7 +66,8 @@ std::optional<MediaType> ParseMediaType(std::string_view text) {
     if (eq == std::string_view::npos) return std::nullopt;
     std::string name = Lower(Trim(param.substr(0, eq)));
     std::string_view value = Trim(param.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
     if (name == "charset") out.charset = Lower(value);
   }
   return out;
@@ -189,8 +188,7 @@ Status CheckFields(const json& object, const std::vector<FieldSpec>& fields) {
       continue;
     }
     if (!HasType(*it, f.type)) {
-      return Status::Error("wrong_type",
-                           "field '" + f.name + "' must be " + TypeName(f.type));
+      return Status::Error("wrong_type", "field '" + f.name + "' must be " + TypeName(f.type));
     }
   }
   return Status::Ok();

@@ -17,7 +17,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,7 +71,6 @@ struct FieldSpec {
 Status CheckFields(const nlohmann::json& object, const std::vector<FieldSpec>& fields);
 
 // ParseJsonBody followed by CheckFields.
-Result<nlohmann::json> ParseJsonRequest(const Request& request,
-                                        const std::vector<FieldSpec>& fields);
+Result<nlohmann::json> ParseJsonRequest(const Request& request, const std::vector<FieldSpec>& fields);
 
 }  // namespace cc::http

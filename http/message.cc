@@ -91,8 +91,7 @@ std::optional<std::map<std::string, std::string>> ParseQueryString(std::string_v
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     auto name = UrlDecode(pair.substr(0, eq), true);
-    auto value = UrlDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
-                           true);
+    auto value = UrlDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
     if (!name || !value) return std::nullopt;
     out.emplace(std::move(*name), std::move(*value));  // emplace keeps the first value
   }

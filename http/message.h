@@ -47,13 +47,11 @@ struct Request {
   std::map<std::string, std::string> params;
   HeaderList headers;
   std::string body;
-  std::string remote_address;  // "ip:port" of the peer
-  std::string route_pattern;   // the matched pattern, e.g. "/v1/blocks/{height}"
+  std::string remote_address;          // "ip:port" of the peer
+  std::string route_pattern;           // the matched pattern, e.g. "/v1/blocks/{height}"
   std::optional<Principal> principal;  // set iff the route requires authentication
 
-  std::optional<std::string_view> Header(std::string_view name) const {
-    return FindHeader(headers, name);
-  }
+  std::optional<std::string_view> Header(std::string_view name) const { return FindHeader(headers, name); }
   // Path parameter by name ("" when absent); query parameter by name.
   std::string Param(const std::string& name) const;
   std::optional<std::string> Query(const std::string& name) const;
@@ -71,8 +69,7 @@ struct Response {
 
   Response& SetHeader(std::string name, std::string value);
 
-  static Response Text(int status, std::string body,
-                       std::string content_type = "text/plain; charset=utf-8");
+  static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   // 200 "text/event-stream" response that streams `stream`.
   static Response EventStream(std::shared_ptr<SseStream> stream);
 };

@@ -76,8 +76,7 @@ struct Registry::Entry {
   std::string help;
   const char* type;
   std::variant<std::unique_ptr<Counter>, std::unique_ptr<Gauge>, std::unique_ptr<Histogram>,
-               std::unique_ptr<CounterFamily>, std::unique_ptr<GaugeFamily>,
-               std::unique_ptr<HistogramFamily>>
+               std::unique_ptr<CounterFamily>, std::unique_ptr<GaugeFamily>, std::unique_ptr<HistogramFamily>>
       metric;
 };
 
@@ -113,8 +112,7 @@ std::string LabelSet(const std::vector<std::string>& names, const std::vector<st
   return out + "}";
 }
 
-void RenderHistogram(std::string& out, const std::string& name,
-                     const std::vector<std::string>& label_names,
+void RenderHistogram(std::string& out, const std::string& name, const std::vector<std::string>& label_names,
                      const std::vector<std::string>& values, const Histogram& h) {
   const Histogram::Snapshot s = h.Read();
   for (size_t i = 0; i <= s.bounds.size(); ++i) {
@@ -128,8 +126,7 @@ void RenderHistogram(std::string& out, const std::string& name,
 
 }  // namespace
 
-Registry::Entry& Registry::Register(const std::string& name, const std::string& help,
-                                    const char* type) {
+Registry::Entry& Registry::Register(const std::string& name, const std::string& help, const char* type) {
   if (!ValidName(name)) std::abort();  // programming error
   for (const auto& e : entries_) {
     if (e->name == name) std::abort();  // registered twice: programming error

@@ -55,8 +55,8 @@ class Gauge {
 class Histogram {
  public:
   struct Snapshot {
-    std::vector<double> bounds;          // upper bounds, ascending; +Inf is implicit
-    std::vector<uint64_t> cumulative;    // bounds.size() + 1 entries (last = count)
+    std::vector<double> bounds;        // upper bounds, ascending; +Inf is implicit
+    std::vector<uint64_t> cumulative;  // bounds.size() + 1 entries (last = count)
     double sum = 0;
     uint64_t count = 0;
   };
@@ -127,15 +127,13 @@ class Registry {
 
   Counter& AddCounter(const std::string& name, const std::string& help);
   Gauge& AddGauge(const std::string& name, const std::string& help);
-  Histogram& AddHistogram(const std::string& name, const std::string& help,
-                          std::vector<double> bounds);
+  Histogram& AddHistogram(const std::string& name, const std::string& help, std::vector<double> bounds);
   CounterFamily& AddCounterFamily(const std::string& name, const std::string& help,
                                   std::vector<std::string> label_names);
   GaugeFamily& AddGaugeFamily(const std::string& name, const std::string& help,
                               std::vector<std::string> label_names);
   HistogramFamily& AddHistogramFamily(const std::string& name, const std::string& help,
-                                      std::vector<std::string> label_names,
-                                      std::vector<double> bounds);
+                                      std::vector<std::string> label_names, std::vector<double> bounds);
 
   // All metrics in registration order, in Prometheus text format.
   std::string Render() const;

@@ -70,8 +70,8 @@ void Router::Add(std::string method, std::string pattern, Access access, Handler
     // "/a/{x}" and "/a/{y}" are the same route: neither would ever be preferred.
     bool same_shape = r.method == route.method && r.segments.size() == route.segments.size();
     for (size_t i = 0; same_shape && i < r.segments.size(); ++i) {
-      same_shape = r.segments[i] == route.segments[i] ||
-                   (IsParam(r.segments[i]) && IsParam(route.segments[i]));
+      same_shape =
+          r.segments[i] == route.segments[i] || (IsParam(r.segments[i]) && IsParam(route.segments[i]));
     }
     if (same_shape) std::abort();
   }

@@ -1,6 +1,8 @@
 // The only translation unit that includes Boost.Beast (compile time: keep it so).
 #include "http/server.h"
 
+#include <array>
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -9,9 +11,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <array>
-#include <atomic>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -47,9 +46,7 @@ bool IsFramingHeader(beast::string_view name) {
 // Shared by the server and its sessions; outlives every session (see Impl).
 struct Core {
   Core(ServerOptions o, Router router, const TokenStore* tokens, HttpMetrics* m)
-      : options(std::move(o)),
-        dispatcher(std::move(router), tokens, m, options.log),
-        metrics(m) {}
+      : options(std::move(o)), dispatcher(std::move(router), tokens, m, options.log), metrics(m) {}
 
   void Log(std::string_view line) const {
     if (options.log) options.log(line);
@@ -83,8 +80,7 @@ struct Core {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Core& core, bool reject)
-      : stream_(std::move(socket)), heartbeat_(stream_.get_executor()), core_(core),
-        reject_(reject) {
+      : stream_(std::move(socket)), heartbeat_(stream_.get_executor()), core_(core), reject_(reject) {
     beast::error_code ec;
     const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = peer.address().to_string() + ":" + std::to_string(peer.port());
@@ -110,10 +106,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(core_.options.max_header_bytes));
     parser_->body_limit(core_.options.max_body_bytes);
     stream_.expires_after(core_.options.read_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) {
-                               self->OnHeader(ec);
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -141,11 +136,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     // The expiry set before the header still runs: the whole request shares it.
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        if (ec) return self->OnReadError(ec);
-                        self->Dispatch();
-                      });
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->OnReadError(ec);
+      self->Dispatch();
+    });
   }
 
   void OnReadError(beast::error_code ec) {
@@ -154,10 +148,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return CloseNow();  // peer gone or too slow: nobody to answer
     }
     if (ec == bhttp::error::header_limit) {
-      return ReplyAndClose(
-          ErrorResponse(431, "header_too_large",
-                        "request header larger than " +
-                            std::to_string(core_.options.max_header_bytes) + " bytes"));
+      return ReplyAndClose(ErrorResponse(
+          431, "header_too_large",
+          "request header larger than " + std::to_string(core_.options.max_header_bytes) + " bytes"));
     }
     if (ec == bhttp::error::body_limit) return ReplyAndClose(BodyTooLarge());
     if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
@@ -167,9 +160,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   Response BodyTooLarge() const {
-    return ErrorResponse(413, "body_too_large",
-                         "request body larger than " +
-                             std::to_string(core_.options.max_body_bytes) + " bytes");
+    return ErrorResponse(
+        413, "body_too_large",
+        "request body larger than " + std::to_string(core_.options.max_body_bytes) + " bytes");
   }
 
   void Dispatch() {
@@ -228,8 +221,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->prepare_payload();
     stream_.expires_after(core_.options.write_timeout);
     bhttp::async_write(stream_, *res,
-                       [self = shared_from_this(), res, keep_alive, linger](beast::error_code ec,
-                                                                            size_t) {
+                       [self = shared_from_this(), res, keep_alive, linger](beast::error_code ec, size_t) {
                          if (ec) return self->CloseNow();
                          if (keep_alive) return self->ReadHeader();
                          if (linger) return self->LingerClose();
@@ -307,11 +299,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void WatchForDisconnect() {
     // The client sends nothing after an SSE request; any completion with an error
     // (EOF, reset) means it is gone. Stray bytes are discarded.
-    stream_.async_read_some(net::buffer(scratch_),
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              if (ec) return self->CloseNow();
-                              self->WatchForDisconnect();
-                            });
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->CloseNow();
+      self->WatchForDisconnect();
+    });
   }
 
   void ScheduleHeartbeat() {
@@ -335,14 +326,13 @@ class Session : public std::enable_shared_from_this<Session> {
     finishing_ = !open;
     writing_ = true;
     stream_.expires_after(core_.options.write_timeout);
-    net::async_write(stream_, net::buffer(out_),
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->writing_ = false;
-                       self->out_.clear();
-                       if (ec) return self->CloseNow();
-                       if (self->finishing_) return self->ShutdownAndClose();
-                       self->PumpStream();
-                     });
+    net::async_write(stream_, net::buffer(out_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->writing_ = false;
+      self->out_.clear();
+      if (ec) return self->CloseNow();
+      if (self->finishing_) return self->ShutdownAndClose();
+      self->PumpStream();
+    });
   }
 
   beast::tcp_stream stream_;
@@ -414,8 +404,7 @@ struct HttpServer::Impl {
   bool stopped = false;
 };
 
-HttpServer::HttpServer(Options options, Router router, const TokenStore* tokens,
-                       HttpMetrics* metrics)
+HttpServer::HttpServer(Options options, Router router, const TokenStore* tokens, HttpMetrics* metrics)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(router), tokens, metrics)) {}
 
 HttpServer::~HttpServer() { Stop(); }
@@ -425,8 +414,7 @@ Status HttpServer::Start() {
   if (s.started) return Status::Error("state", "HTTP server already started");
   const ServerOptions& o = s.core.options;
   if (o.threads < 1 || o.max_connections < 1 || o.max_header_bytes < 1024 ||
-      o.max_header_bytes > (1u << 30) || o.read_timeout.count() <= 0 ||
-      o.write_timeout.count() <= 0) {
+      o.max_header_bytes > (1u << 30) || o.read_timeout.count() <= 0 || o.write_timeout.count() <= 0) {
     return Status::Error("invalid_argument", "invalid HTTP server options");
   }
   beast::error_code ec;

@@ -39,9 +39,7 @@ bool SseStream::Push(std::string_view event, std::string_view data, std::string_
   return Enqueue(std::move(frame));
 }
 
-bool SseStream::PushComment(std::string_view text) {
-  return Enqueue(": " + OneLine(text) + "\n\n");
-}
+bool SseStream::PushComment(std::string_view text) { return Enqueue(": " + OneLine(text) + "\n\n"); }
 
 bool SseStream::Enqueue(std::string frame) {
   std::function<void()> on_close;

@@ -47,8 +47,8 @@ pb::Block BuildBlock(uint64_t height, std::string_view prev_hash, uint64_t times
                      const std::vector<std::string>& txs, std::string_view state_root);
 
 // The block of a committed PBFT batch (txs = batch.requests, timestamp from the batch).
-pb::Block BuildBlockFromBatch(uint64_t height, std::string_view prev_hash,
-                              const pb::Batch& batch, std::string_view state_root);
+pb::Block BuildBlockFromBatch(uint64_t height, std::string_view prev_hash, const pb::Batch& batch,
+                              std::string_view state_root);
 
 // Transaction ids of the block's transactions, in order.
 std::vector<std::string> BlockTxIds(const pb::Block& block);
@@ -71,12 +71,10 @@ Status VerifyCertificateQuorum(const pb::CommitCertificate& cert, std::string_vi
 // CheckCertificateBinding + VerifyCertificateQuorum: the certificate proves that the
 // validators committed exactly this header's batch at this height.
 Status VerifyCertificate(const pb::CommitCertificate& cert, const pb::BlockHeader& header,
-                         std::string_view chain_id,
-                         const std::vector<std::string>& validator_public_keys);
+                         std::string_view chain_id, const std::vector<std::string>& validator_public_keys);
 
 // What Append requires of the next block after a tip at (`tip_height`, `tip_hash`):
 // codes "out_of_order", "bad_prev_hash", "bad_block", "bad_certificate" (binding only).
-Status CheckNextBlock(const pb::CertifiedBlock& block, uint64_t tip_height,
-                      std::string_view tip_hash);
+Status CheckNextBlock(const pb::CertifiedBlock& block, uint64_t tip_height, std::string_view tip_hash);
 
 }  // namespace cc::ledger

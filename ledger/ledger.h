@@ -69,7 +69,7 @@ class Ledger {
   virtual std::optional<std::string> GetState(std::string_view key) const = 0;
   // All state entries whose key starts with `prefix`, in key order, at most `limit`.
   virtual std::vector<std::pair<std::string, std::string>> ScanState(std::string_view prefix,
-                                                                    size_t limit) const = 0;
+                                                                     size_t limit) const = 0;
 
   // Consensus log: records are appended (synced) and replayed in order on restart;
   // TruncateRecords drops every record appended before the RecordsMark() call that
@@ -96,9 +96,9 @@ class Ledger {
 // Returns the first bad height with a reason; first_bad == 0 means sound. The state
 // root is not checked here (it needs contract execution).
 struct ChainReport {
-  uint64_t height = 0;        // blocks examined (the bad one included)
-  uint64_t first_bad = 0;     // 0 when sound
-  std::string reason;         // empty when sound
+  uint64_t height = 0;     // blocks examined (the bad one included)
+  uint64_t first_bad = 0;  // 0 when sound
+  std::string reason;      // empty when sound
   bool ok() const { return first_bad == 0; }
 };
 ChainReport VerifyChain(const Ledger& ledger, std::string_view chain_id,

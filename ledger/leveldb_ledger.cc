@@ -98,12 +98,11 @@ Status LevelDbLedger::LoadMeta() {
     std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
     it->SeekToFirst();
     if (it->Valid()) return Corruption("database has data but no ledger format marker");
-    CC_RETURN_IF_ERROR(
-        FromLevelDb(db_->Put(Synced(), keys::FormatMeta(), std::string(keys::kFormat)),
-                    "writing format marker"));
+    CC_RETURN_IF_ERROR(FromLevelDb(db_->Put(Synced(), keys::FormatMeta(), std::string(keys::kFormat)),
+                                   "writing format marker"));
   } else if (**format != keys::kFormat) {
-    return Status::Error("unsupported_format", "ledger format '" + **format + "', expected '" +
-                                                   std::string(keys::kFormat) + "'");
+    return Status::Error("unsupported_format",
+                         "ledger format '" + **format + "', expected '" + std::string(keys::kFormat) + "'");
   }
 
   auto next = Read(keys::RecordsNextMeta());
@@ -188,8 +187,7 @@ Status LevelDbLedger::Append(const pb::CertifiedBlock& block, const StateWrites&
     }
   }
   batch.Put(keys::TipMeta(), height_bytes + hash);
-  CC_RETURN_IF_ERROR(FromLevelDb(db_->Write(Synced(), &batch),
-                                 "appending block " + std::to_string(height)));
+  CC_RETURN_IF_ERROR(FromLevelDb(db_->Write(Synced(), &batch), "appending block " + std::to_string(height)));
   height_ = height;
   tip_hash_ = hash;
   return Status::Ok();
@@ -258,8 +256,7 @@ std::vector<std::pair<std::string, std::string>> LevelDbLedger::ScanState(std::s
   std::vector<std::pair<std::string, std::string>> out;
   const std::string start = keys::State(prefix);
   std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
-  for (it->Seek(start); it->Valid() && out.size() < limit && HasPrefix(it->key(), start);
-       it->Next()) {
+  for (it->Seek(start); it->Valid() && out.size() < limit && HasPrefix(it->key(), start); it->Next()) {
     out.emplace_back(it->key().ToString().substr(1), it->value().ToString());
   }
   if (!it->status().ok()) DieOnStorageError("scanning state: " + it->status().ToString());
@@ -303,8 +300,8 @@ uint64_t LevelDbLedger::RecordsMark() const {
 Status LevelDbLedger::TruncateRecords(uint64_t mark, const std::vector<pb::ReplicaRecord>& keep) {
   std::lock_guard<std::mutex> lock(mu_);
   if (mark > records_next_ || keep.size() > mark) {
-    return Status::Error("invalid_argument", "record mark " + std::to_string(mark) +
-                                                 " was never returned by RecordsMark()");
+    return Status::Error("invalid_argument",
+                         "record mark " + std::to_string(mark) + " was never returned by RecordsMark()");
   }
   leveldb::WriteBatch batch;
   const std::string prefix(1, keys::kRecord);

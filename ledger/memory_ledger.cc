@@ -113,8 +113,8 @@ uint64_t MemoryLedger::RecordsMark() const {
 Status MemoryLedger::TruncateRecords(uint64_t mark, const std::vector<pb::ReplicaRecord>& keep) {
   std::lock_guard<std::mutex> lock(mu_);
   if (mark > records_next_ || keep.size() > mark) {
-    return Status::Error("invalid_argument", "record mark " + std::to_string(mark) +
-                                                 " was never returned by RecordsMark()");
+    return Status::Error("invalid_argument",
+                         "record mark " + std::to_string(mark) + " was never returned by RecordsMark()");
   }
   records_.erase(records_.begin(), records_.lower_bound(mark));
   uint64_t number = mark - keep.size();

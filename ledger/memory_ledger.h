@@ -26,7 +26,7 @@ class MemoryLedger final : public Ledger {
   Result<pb::TxProof> GetTxProof(std::string_view tx_id) const override;
   std::optional<std::string> GetState(std::string_view key) const override;
   std::vector<std::pair<std::string, std::string>> ScanState(std::string_view prefix,
-                                                            size_t limit) const override;
+                                                             size_t limit) const override;
   Status AppendRecords(const std::vector<pb::ReplicaRecord>& records) override;
   std::vector<pb::ReplicaRecord> LoadRecords() const override;
   uint64_t RecordsMark() const override;

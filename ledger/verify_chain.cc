@@ -13,17 +13,15 @@ namespace {
 
 // Every transaction of `block` is indexed: at this block (its first occurrence
 // here) or at an earlier block that holds the same transaction.
-Status CheckTxIndex(const Ledger& ledger, const pb::Block& block,
-                    const std::vector<std::string>& ids) {
+Status CheckTxIndex(const Ledger& ledger, const pb::Block& block, const std::vector<std::string>& ids) {
   const uint64_t height = block.header().height();
   std::unordered_map<std::string, uint32_t> first;
   for (uint32_t i = 0; i < ids.size(); ++i) first.emplace(ids[i], i);
   for (const auto& [id, index] : first) {
     auto loc = ledger.FindTx(id);
     if (!loc.ok()) {
-      return Status::Error("corruption", "transaction " + std::to_string(index) + " (" +
-                                             ToHex(id) + ") is not indexed: " +
-                                             loc.status().ToString());
+      return Status::Error("corruption", "transaction " + std::to_string(index) + " (" + ToHex(id) +
+                                             ") is not indexed: " + loc.status().ToString());
     }
     if (loc->height == height && loc->index == index) continue;
     if (loc->height < height) {
@@ -34,8 +32,8 @@ Status CheckTxIndex(const Ledger& ledger, const pb::Block& block,
       }
     }
     return Status::Error("corruption", "tx index entry of transaction " + std::to_string(index) +
-                                           " points at height " + std::to_string(loc->height) +
-                                           " index " + std::to_string(loc->index));
+                                           " points at height " + std::to_string(loc->height) + " index " +
+                                           std::to_string(loc->index));
   }
   return Status::Ok();
 }
@@ -48,13 +46,11 @@ Status CheckOne(const Ledger& ledger, uint64_t height, const std::string& prev_h
   const pb::Block& block = stored->block();
   const pb::BlockHeader& header = block.header();
   if (header.height() != height) {
-    return Status::Error("corruption", "stored header says height " +
-                                           std::to_string(header.height()));
+    return Status::Error("corruption", "stored header says height " + std::to_string(header.height()));
   }
   if (header.prev_hash() != prev_hash) {
     return Status::Error("corruption", "prev_hash " + ToHex(header.prev_hash()) +
-                                           " is not the hash of the previous header " +
-                                           ToHex(prev_hash));
+                                           " is not the hash of the previous header " + ToHex(prev_hash));
   }
   CC_RETURN_IF_ERROR(CheckBlock(block));
   const std::string hash = proto::BlockHash(header);

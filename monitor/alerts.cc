@@ -4,8 +4,8 @@
 
 #include "common/hex.h"
 #include "contracts/retention.h"
-#include "wire/credit_json.h"
 #include "proto/canonical.h"
+#include "wire/credit_json.h"
 
 namespace cc::monitor {
 

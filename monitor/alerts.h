@@ -38,8 +38,8 @@
 #include <vector>
 
 #include "common/status.h"
-#include "monitor/webhook.h"
 #include "http/sse.h"
+#include "monitor/webhook.h"
 #include "proto/creditchain.pb.h"
 
 namespace cc::monitor {

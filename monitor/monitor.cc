@@ -29,7 +29,9 @@ std::unique_ptr<Monitor> Monitor::Create(Options options, const ledger::Ledger& 
   }
   WebhookOptions w = m->options_.webhook;
   w.url = m->options_.webhook_url;
-  w.log = [](std::string_view line) { Log(LogLevel::kWarn, "alert webhook", {{"detail", std::string(line)}}); };
+  w.log = [](std::string_view line) {
+    Log(LogLevel::kWarn, "alert webhook", {{"detail", std::string(line)}});
+  };
   auto sender = WebhookSender::Create(std::move(w), *signing_key);
   if (sender.ok()) {
     m->webhook_ = std::move(sender).value();

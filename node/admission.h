@@ -20,8 +20,8 @@
 #include <unordered_map>
 
 #include "contracts/executor.h"
-#include "ledger/ledger.h"
 #include "contracts/ledger_executor.h"
+#include "ledger/ledger.h"
 #include "node/mempool.h"
 
 namespace cc::node {
@@ -45,7 +45,11 @@ class Admission {
   // All borrowed; they must outlive the Admission.
   Admission(const contracts::LedgerState& state, const ledger::Ledger& ledger, Mempool& mempool,
             const VerifiedSignatures& signatures, uint32_t max_tx_bytes, std::string chain_id)
-      : state_(state), ledger_(ledger), mempool_(mempool), signatures_(signatures), max_tx_bytes_(max_tx_bytes),
+      : state_(state),
+        ledger_(ledger),
+        mempool_(mempool),
+        signatures_(signatures),
+        max_tx_bytes_(max_tx_bytes),
         chain_id_(std::move(chain_id)) {}
 
   // On success returns the tx id (32 raw bytes) and the tx is in the mempool.

@@ -52,7 +52,8 @@ void BlockFollower::Run() {
         return stopping_ || (!pending_.empty() && pending_.begin()->first <= ledger_.Height() + 1);
       });
       if (stopping_) return;
-      while (!pending_.empty() && pending_.begin()->first <= ledger_.Height()) pending_.erase(pending_.begin());
+      while (!pending_.empty() && pending_.begin()->first <= ledger_.Height())
+        pending_.erase(pending_.begin());
       if (pending_.empty() || pending_.begin()->first != ledger_.Height() + 1) continue;
       block = std::move(pending_.begin()->second);
       pending_.erase(pending_.begin());
@@ -77,7 +78,8 @@ void BlockFollower::Apply(const pb::CertifiedBlock& block) {
   for (const auto& tx : block.block().txs()) batch.add_requests(tx);
   auto executed = executor_.Execute(batch, block.certificate());
   if (!executed.ok()) {
-    Log(LogLevel::kError, "cannot execute block", {{"height", height}, {"reason", executed.status().ToString()}});
+    Log(LogLevel::kError, "cannot execute block",
+        {{"height", height}, {"reason", executed.status().ToString()}});
     rejected_++;
     return;
   }

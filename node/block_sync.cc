@@ -10,7 +10,8 @@ pb::BlockSyncResponse ServeBlockSync(const ledger::Ledger& ledger, const pb::Blo
   response.set_tip_height(tip);
   const uint32_t max = std::clamp<uint32_t>(request.max_blocks(), 1, kMaxBlocksPerResponse);
   size_t bytes = 0;
-  for (uint64_t h = std::max<uint64_t>(request.from_height(), 1); h <= tip && response.blocks_size() < static_cast<int>(max); ++h) {
+  for (uint64_t h = std::max<uint64_t>(request.from_height(), 1);
+       h <= tip && response.blocks_size() < static_cast<int>(max); ++h) {
     auto block = ledger.GetBlock(h);
     if (!block.ok()) break;
     bytes += block->ByteSizeLong();

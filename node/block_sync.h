@@ -32,7 +32,8 @@ pb::BlockSyncResponse ServeBlockSync(const ledger::Ledger& ledger, const pb::Blo
 class SyncClient {
  public:
   // Borrows `clock` (its steady reading times the retry), which outlives the client.
-  explicit SyncClient(const Clock& clock, std::chrono::milliseconds retry_after = std::chrono::milliseconds(1000))
+  explicit SyncClient(const Clock& clock,
+                      std::chrono::milliseconds retry_after = std::chrono::milliseconds(1000))
       : clock_(clock), retry_after_(retry_after) {}
 
   // Something at `height` is known to be committed.

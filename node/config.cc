@@ -120,7 +120,8 @@ Status ReadTokens(const json& arr, std::vector<ApiToken>* out) {
     if (t.role != "writer" && t.role != "reader" && t.role != "regulator" && t.role != "admin") {
       return FieldError(prefix + ".role", "expected writer, reader, regulator or admin");
     }
-    if (!FromHexSized(t.token_hash, 32)) return FieldError(prefix + ".token_hash", "expected 64 hex characters");
+    if (!FromHexSized(t.token_hash, 32))
+      return FieldError(prefix + ".token_hash", "expected 64 hex characters");
     CC_RETURN_IF_ERROR(r.NoUnknownFields());
     out->push_back(std::move(t));
   }
@@ -220,7 +221,8 @@ Result<NodeConfig> ParseNodeConfig(const std::string& json_text, const std::stri
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
     return FieldError("log_level", "expected debug, info, warn or error");
   }
-  for (std::string* p : {&c.data_dir, &c.key_file, &c.genesis_file, &c.alliance_secret_file, &c.member_key_file}) {
+  for (std::string* p :
+       {&c.data_dir, &c.key_file, &c.genesis_file, &c.alliance_secret_file, &c.member_key_file}) {
     *p = Resolve(c.dir, *p);
   }
   return c;

@@ -56,12 +56,12 @@ struct MempoolTuning {
 };
 
 struct NodeConfig {
-  std::string path;        // the file it came from
-  std::string dir;         // its directory; base of relative paths
+  std::string path;  // the file it came from
+  std::string dir;   // its directory; base of relative paths
   std::string name;
   NodeRole role = NodeRole::kValidator;
   std::string data_dir;
-  std::string key_file;              // Ed25519 node identity (validators: the validator key)
+  std::string key_file;  // Ed25519 node identity (validators: the validator key)
   std::string genesis_file;
   std::string alliance_secret_file;  // optional for observers
   std::string member_id;             // the member this node serves (optional)

@@ -24,8 +24,8 @@ void Append(std::vector<pb::ReplicaRecord>& to, std::vector<pb::ReplicaRecord>&&
 }  // namespace
 
 ConsensusDriver::ConsensusDriver(Options options, const Clock& clock, consensus::Signer& signer,
-                                 consensus::Verifier& verifier, ledger::Ledger& ledger, BlockExecutor& executor,
-                                 PeerSender& sender, Hooks hooks)
+                                 consensus::Verifier& verifier, ledger::Ledger& ledger,
+                                 BlockExecutor& executor, PeerSender& sender, Hooks hooks)
     : options_(std::move(options)),
       clock_(clock),
       signer_(signer),

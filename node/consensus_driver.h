@@ -51,8 +51,9 @@ class ConsensusDriver {
   };
 
   // Borrowed: clock, signer, verifier, ledger, executor, sender outlive the driver.
-  ConsensusDriver(Options options, const Clock& clock, consensus::Signer& signer, consensus::Verifier& verifier,
-                  ledger::Ledger& ledger, BlockExecutor& executor, PeerSender& sender, Hooks hooks);
+  ConsensusDriver(Options options, const Clock& clock, consensus::Signer& signer,
+                  consensus::Verifier& verifier, ledger::Ledger& ledger, BlockExecutor& executor,
+                  PeerSender& sender, Hooks hooks);
   ~ConsensusDriver();
 
   void Start();

@@ -53,7 +53,9 @@ int main(int argc, char** argv) {
       return 1;
     }
     while (!g_stop) {
-      struct timespec ts{0, 100 * 1000 * 1000};
+      struct timespec ts {
+        0, 100 * 1000 * 1000
+      };
       nanosleep(&ts, nullptr);
     }
     (*node)->Stop();

@@ -57,7 +57,8 @@ Status Node::LoadIdentity() {
     if (validator_keys_[i] == node_key_->public_key()) validator_index_ = i;
   }
   if (config_.role == NodeRole::kValidator && !validator_index_) {
-    return Status::Error("config", "role: validator, but key_file's public key " + ToHex(node_key_->public_key()) +
+    return Status::Error("config", "role: validator, but key_file's public key " +
+                                       ToHex(node_key_->public_key()) +
                                        " is not a validator in the genesis file");
   }
   if (config_.role == NodeRole::kObserver) validator_index_.reset();
@@ -116,8 +117,8 @@ void Node::CreateDriver() {
   hooks.on_evidence = [this](const pb::Evidence& e) { OnEvidence(e); };
   hooks.on_fetch = [this](uint64_t from, uint64_t to) { OnFetch(from, to); };
   hooks.on_timing = [this](const char* stage, double seconds) { metrics_.OnDriverStage(stage, seconds); };
-  driver_ = std::make_unique<ConsensusDriver>(std::move(dopts), clock_, *signer_, *verifier_, *ledger_, *executor_,
-                                              *links_, std::move(hooks));
+  driver_ = std::make_unique<ConsensusDriver>(std::move(dopts), clock_, *signer_, *verifier_, *ledger_,
+                                              *executor_, *links_, std::move(hooks));
 }
 
 Status Node::CreateHttpServer() {
@@ -157,8 +158,8 @@ Status Node::Init() {
   state_ = std::make_unique<contracts::LedgerState>(*ledger_, genesis_);
   ledger_executor_ = std::make_unique<contracts::LedgerExecutor>(*ledger_, genesis_, *state_, &signatures_);
   executor_ = std::make_unique<ContractsBlockExecutor>(*ledger_executor_);
-  admission_ = std::make_unique<Admission>(*state_, *ledger_, *mempool_, signatures_, config_.mempool.max_tx_bytes,
-                                           genesis_.chain_id);
+  admission_ = std::make_unique<Admission>(*state_, *ledger_, *mempool_, signatures_,
+                                           config_.mempool.max_tx_bytes, genesis_.chain_id);
   pool_ = std::make_unique<WorkerPool>(config_.mempool.verify_threads, 100000);
   CC_RETURN_IF_ERROR(OpenTransport());
   if (validator_index_) {
@@ -195,7 +196,8 @@ Status Node::Start() {
   if (follower_) follower_->Start();
   housekeeping_ = std::thread([this] { Housekeeping(); });
   Status st = http_->Start();
-  if (!st.ok()) return Status::Error("bind", "http_listen " + config_.http_listen.ToString() + ": " + st.message());
+  if (!st.ok())
+    return Status::Error("bind", "http_listen " + config_.http_listen.ToString() + ": " + st.message());
   Log(LogLevel::kInfo, "listening",
       {{"http", config_.http_listen.host + ":" + std::to_string(http_->port())},
        {"p2p", config_.p2p_listen.host + ":" + std::to_string(transport_->listen_port())}});
@@ -206,9 +208,7 @@ void Node::Stop() {
   if (stopping_.exchange(true)) return;
   { std::lock_guard<std::mutex> lock(stop_mu_); }
   stop_cv_.notify_all();
-  {
-    std::lock_guard<std::mutex> lock(commit_mu_);
-  }
+  { std::lock_guard<std::mutex> lock(commit_mu_); }
   commit_cv_.notify_all();
   if (http_) http_->Stop();
   if (housekeeping_.joinable()) housekeeping_.join();
@@ -311,7 +311,8 @@ Result<std::string> Node::SubmitAsMember(pb::TxBody body) {
   return Submit(tx.SerializeAsString());
 }
 
-std::optional<ledger::TxLocation> Node::WaitForCommit(const std::string& tx_id, std::chrono::milliseconds timeout) {
+std::optional<ledger::TxLocation> Node::WaitForCommit(const std::string& tx_id,
+                                                      std::chrono::milliseconds timeout) {
   // Real time: the deadline bounds the wait, the ledger decides the answer.
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock<std::mutex> lock(commit_mu_);

@@ -32,6 +32,7 @@
 #include "api/backend.h"
 #include "common/clock.h"
 #include "contracts/genesis.h"
+#include "contracts/ledger_executor.h"
 #include "crypto/keys.h"
 #include "ledger/leveldb_ledger.h"
 #include "node/admission.h"
@@ -39,7 +40,6 @@
 #include "node/block_sync.h"
 #include "node/config.h"
 #include "node/consensus_driver.h"
-#include "contracts/ledger_executor.h"
 #include "node/mempool.h"
 #include "node/node_metrics.h"
 #include "node/peer_links.h"
@@ -133,8 +133,8 @@ class Node final : public api::Backend {
   std::unique_ptr<PeerLinks> links_;
   std::unique_ptr<KeySigner> signer_;
   std::unique_ptr<KeySetVerifier> verifier_;
-  std::unique_ptr<ConsensusDriver> driver_;      // validators
-  std::unique_ptr<BlockFollower> follower_;      // observers
+  std::unique_ptr<ConsensusDriver> driver_;  // validators
+  std::unique_ptr<BlockFollower> follower_;  // observers
   std::unique_ptr<monitor::Monitor> monitor_;
   std::unique_ptr<http::TokenStore> tokens_;
   std::unique_ptr<http::HttpServer> http_;

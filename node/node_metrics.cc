@@ -3,8 +3,10 @@
 namespace cc::node {
 
 NodeMetrics::NodeMetrics() {
-  committed_txs_ = &registry_.AddCounter("creditd_committed_transactions_total", "Transactions in committed blocks");
-  committed_blocks_ = &registry_.AddCounter("creditd_committed_blocks_total", "Blocks committed by this node");
+  committed_txs_ =
+      &registry_.AddCounter("creditd_committed_transactions_total", "Transactions in committed blocks");
+  committed_blocks_ =
+      &registry_.AddCounter("creditd_committed_blocks_total", "Blocks committed by this node");
   rejected_txs_ = &registry_.AddCounter("creditd_rejected_transactions_total",
                                         "Committed transactions whose receipt is a rejection");
   commit_latency_ = &registry_.AddHistogram("creditd_commit_latency_seconds",
@@ -20,11 +22,12 @@ NodeMetrics::NodeMetrics() {
                                       "Consensus messages dropped as invalid since start");
   observer_rejected_ = &registry_.AddGauge("creditd_observer_rejected_blocks",
                                            "Fetched blocks refused (bad certificate or state mismatch)");
-  forwarded_dropped_ = &registry_.AddCounter("creditd_forwarded_dropped_total",
-                                             "Forwarded transactions dropped because the verify queue was full");
-  driver_stages_ = &registry_.AddHistogramFamily(
-      "creditd_driver_stage_seconds", "Consensus driver thread time per stage (step, persist, execute, append)",
-      {"stage"}, metrics::LatencyBuckets());
+  forwarded_dropped_ = &registry_.AddCounter(
+      "creditd_forwarded_dropped_total", "Forwarded transactions dropped because the verify queue was full");
+  driver_stages_ =
+      &registry_.AddHistogramFamily("creditd_driver_stage_seconds",
+                                    "Consensus driver thread time per stage (step, persist, execute, append)",
+                                    {"stage"}, metrics::LatencyBuckets());
   http_ = std::make_unique<http::HttpMetrics>(registry_);
 }
 

@@ -40,7 +40,8 @@ void Node::OnFrame(p2p::PeerIndex peer, std::string frame) {
     }
     case pb::PeerFrame::kSyncResponse: {
       sync_.OnResponse(f.sync_response());
-      std::vector<pb::CertifiedBlock> blocks(f.sync_response().blocks().begin(), f.sync_response().blocks().end());
+      std::vector<pb::CertifiedBlock> blocks(f.sync_response().blocks().begin(),
+                                             f.sync_response().blocks().end());
       if (blocks.empty()) break;
       if (driver_) {
         driver_->PostFetched(std::move(blocks));

@@ -48,9 +48,9 @@ class PeerLinks final : public PeerSender {
 
  private:
   p2p::Transport& transport_;
-  std::vector<std::string> names_;                        // by PeerIndex
-  std::vector<std::string> keys_;                         // by PeerIndex
-  std::vector<std::optional<uint32_t>> peer_validator_;   // by PeerIndex
+  std::vector<std::string> names_;                             // by PeerIndex
+  std::vector<std::string> keys_;                              // by PeerIndex
+  std::vector<std::optional<uint32_t>> peer_validator_;        // by PeerIndex
   std::vector<std::optional<p2p::PeerIndex>> validator_peer_;  // by validator index
   std::atomic<size_t> next_{0};
   std::mutex mu_;

@@ -15,8 +15,13 @@ void WritePayload(CanonicalWriter& w, const pb::TxBody& body) {
   switch (body.payload_case()) {
     case pb::TxBody::kRecordEvent: {
       const auto& p = body.record_event();
-      w.Bytes(p.subject_key()).U32(p.event_type()).Bytes(p.loan_ref_hash()).U64(p.amount_minor())
-          .Bytes(p.currency()).U32(p.event_day()).Bytes(p.record_hash());
+      w.Bytes(p.subject_key())
+          .U32(p.event_type())
+          .Bytes(p.loan_ref_hash())
+          .U64(p.amount_minor())
+          .Bytes(p.currency())
+          .U32(p.event_day())
+          .Bytes(p.record_hash());
       break;
     }
     case pb::TxBody::kAmendEvent: {
@@ -41,8 +46,13 @@ void WritePayload(CanonicalWriter& w, const pb::TxBody& body) {
     }
     case pb::TxBody::kProposeChange: {
       const auto& p = body.propose_change();
-      w.U32(p.kind()).Bytes(p.member_id()).Bytes(p.public_key()).U32(p.role()).Bytes(p.parameter())
-          .U64(p.value()).Bytes(p.display_name());
+      w.U32(p.kind())
+          .Bytes(p.member_id())
+          .Bytes(p.public_key())
+          .U32(p.role())
+          .Bytes(p.parameter())
+          .U64(p.value())
+          .Bytes(p.display_name());
       break;
     }
     case pb::TxBody::kApproveChange:
@@ -69,7 +79,10 @@ std::string Vote(std::string_view tag, std::string_view chain_id, uint64_t view,
 
 std::string TxBodySigningBytes(const pb::TxBody& body) {
   CanonicalWriter w("creditchain/tx/v1");
-  w.Bytes(body.chain_id()).Bytes(body.sender()).U64(body.nonce()).U64(body.not_before_ms())
+  w.Bytes(body.chain_id())
+      .Bytes(body.sender())
+      .U64(body.nonce())
+      .U64(body.not_before_ms())
       .U64(body.not_after_ms());
   WritePayload(w, body);
   return w.Take();
@@ -93,14 +106,17 @@ Status ParseCanonicalTx(std::string_view raw, pb::SignedTx* out) {
 
 std::string BlockHeaderBytes(const pb::BlockHeader& h) {
   CanonicalWriter w("creditchain/block/v1");
-  w.U64(h.height()).Bytes(h.prev_hash()).Bytes(h.batch_digest()).Bytes(h.tx_root())
-      .Bytes(h.state_root()).U64(h.timestamp_ms()).U32(h.tx_count());
+  w.U64(h.height())
+      .Bytes(h.prev_hash())
+      .Bytes(h.batch_digest())
+      .Bytes(h.tx_root())
+      .Bytes(h.state_root())
+      .U64(h.timestamp_ms())
+      .U32(h.tx_count());
   return w.Take();
 }
 
-std::string BlockHash(const pb::BlockHeader& header) {
-  return crypto::Blake2b256(BlockHeaderBytes(header));
-}
+std::string BlockHash(const pb::BlockHeader& header) { return crypto::Blake2b256(BlockHeaderBytes(header)); }
 
 std::string BatchDigest(uint64_t timestamp_ms, uint32_t tx_count, const std::string& tx_root) {
   CanonicalWriter w("creditchain/batch/v1");

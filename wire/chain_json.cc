@@ -20,8 +20,10 @@ json HeaderJson(const pb::BlockHeader& h) {
 
 json CertificateJson(const pb::CommitCertificate& c) {
   json sigs = json::array();
-  for (const auto& s : c.signatures()) sigs.push_back({{"validator", s.validator()}, {"signature", ToHex(s.signature())}});
-  return json{{"view", c.view()}, {"sequence", c.sequence()}, {"digest", ToHex(c.digest())}, {"signatures", sigs}};
+  for (const auto& s : c.signatures())
+    sigs.push_back({{"validator", s.validator()}, {"signature", ToHex(s.signature())}});
+  return json{
+      {"view", c.view()}, {"sequence", c.sequence()}, {"digest", ToHex(c.digest())}, {"signatures", sigs}};
 }
 
 json TxBodyJson(const pb::TxBody& b) {
@@ -31,15 +33,33 @@ json TxBodyJson(const pb::TxBody& b) {
          {"not_before_ms", b.not_before_ms()},
          {"not_after_ms", b.not_after_ms()}};
   switch (b.payload_case()) {
-    case pb::TxBody::kRecordEvent: j["type"] = "record_event"; break;
-    case pb::TxBody::kAmendEvent: j["type"] = "amend_event"; break;
-    case pb::TxBody::kAddBlacklist: j["type"] = "add_blacklist"; break;
-    case pb::TxBody::kRemoveBlacklist: j["type"] = "remove_blacklist"; break;
-    case pb::TxBody::kQueryAudit: j["type"] = "query_audit"; break;
-    case pb::TxBody::kProposeChange: j["type"] = "propose_change"; break;
-    case pb::TxBody::kApproveChange: j["type"] = "approve_change"; break;
-    case pb::TxBody::kRegulatoryAction: j["type"] = "regulatory_action"; break;
-    case pb::TxBody::PAYLOAD_NOT_SET: j["type"] = "none"; break;
+    case pb::TxBody::kRecordEvent:
+      j["type"] = "record_event";
+      break;
+    case pb::TxBody::kAmendEvent:
+      j["type"] = "amend_event";
+      break;
+    case pb::TxBody::kAddBlacklist:
+      j["type"] = "add_blacklist";
+      break;
+    case pb::TxBody::kRemoveBlacklist:
+      j["type"] = "remove_blacklist";
+      break;
+    case pb::TxBody::kQueryAudit:
+      j["type"] = "query_audit";
+      break;
+    case pb::TxBody::kProposeChange:
+      j["type"] = "propose_change";
+      break;
+    case pb::TxBody::kApproveChange:
+      j["type"] = "approve_change";
+      break;
+    case pb::TxBody::kRegulatoryAction:
+      j["type"] = "regulatory_action";
+      break;
+    case pb::TxBody::PAYLOAD_NOT_SET:
+      j["type"] = "none";
+      break;
   }
   return j;
 }
@@ -51,8 +71,10 @@ json ProofJson(const pb::TxProof& p) {
   header.erase("hash");
   return json{{"tx", ToHex(p.tx())},
               {"tx_id", ToHex(proto::TxId(p.tx()))},
-              {"merkle", {{"leaf_index", p.merkle().leaf_index()}, {"leaf_count", p.merkle().leaf_count()},
-                          {"siblings", siblings}}},
+              {"merkle",
+               {{"leaf_index", p.merkle().leaf_index()},
+                {"leaf_count", p.merkle().leaf_count()},
+                {"siblings", siblings}}},
               {"header", header},
               {"certificate", CertificateJson(p.certificate())}};
 }
@@ -120,7 +142,8 @@ bool ReadProofFields(const json& j, pb::TxProof* p) {
   cp->set_digest(s);
   if (!c.contains("signatures") || !c["signatures"].is_array()) return false;
   for (const auto& sig : c["signatures"]) {
-    if (!sig.is_object() || !U64(sig, "validator", &v) || v > UINT32_MAX || !Hex(sig, "signature", &s)) return false;
+    if (!sig.is_object() || !U64(sig, "validator", &v) || v > UINT32_MAX || !Hex(sig, "signature", &s))
+      return false;
     auto* sp = cp->add_signatures();
     sp->set_validator(static_cast<uint32_t>(v));
     sp->set_signature(s);
@@ -131,7 +154,8 @@ bool ReadProofFields(const json& j, pb::TxProof* p) {
 
 Status ProofFromJson(const json& j, pb::TxProof* p) {
   if (!ReadProofFields(j, p)) {
-    return Status::Error("format", "not a proof in the API's JSON form (tx, tx_id, merkle, header, certificate)");
+    return Status::Error("format",
+                         "not a proof in the API's JSON form (tx, tx_id, merkle, header, certificate)");
   }
   std::string tx_id;
   if (!Hex(j, "tx_id", &tx_id)) return Status::Error("format", "proof: tx_id must be 64 hex characters");

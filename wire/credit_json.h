@@ -36,7 +36,6 @@ std::optional<pb::ChangeKind> ParseChangeKind(std::string_view name);
 std::string_view RegulatoryActionName(pb::RegulatoryActionKind v);
 std::optional<pb::RegulatoryActionKind> ParseRegulatoryAction(std::string_view name);
 
-
 // "YYYY-MM-DD" <-> days since the epoch. ParseDate accepts exactly that form, a
 // real calendar day from 1970-01-01 to 9999-12-31.
 std::optional<uint32_t> ParseDate(std::string_view text);

@@ -141,9 +141,12 @@ Result<std::string> FakeBackend::Submit(const std::string& raw) {
   return id;
 }
 
-Result<std::string> FakeBackend::SubmitAsMember(pb::TxBody body) { return Submit(Sign(std::move(body), member_id_)); }
+Result<std::string> FakeBackend::SubmitAsMember(pb::TxBody body) {
+  return Submit(Sign(std::move(body), member_id_));
+}
 
-std::optional<ledger::TxLocation> FakeBackend::WaitForCommit(const std::string& tx_id, std::chrono::milliseconds) {
+std::optional<ledger::TxLocation> FakeBackend::WaitForCommit(const std::string& tx_id,
+                                                             std::chrono::milliseconds) {
   // Commits happen inside Submit or CommitPending: there is nothing to wait for.
   auto loc = ledger_.FindTx(tx_id);
   if (loc.ok()) return *loc;

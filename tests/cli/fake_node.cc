@@ -41,8 +41,8 @@ FakeCluster::FakeCluster(size_t nodes, std::string chain_id, std::map<std::strin
     auto node = std::make_unique<Node>();
     node->committed = &node->registry.AddCounter("creditd_committed_transactions_total", "txs");
     node->blocks = &node->registry.AddCounter("creditd_committed_blocks_total", "blocks");
-    node->latency = &node->registry.AddHistogram("creditd_commit_latency_seconds", "latency",
-                                                 metrics::LatencyBuckets());
+    node->latency =
+        &node->registry.AddHistogram("creditd_commit_latency_seconds", "latency", metrics::LatencyBuckets());
     http::Router router;
     const Access writers = Access::Roles({Role::kWriter});
     Node* raw_node = node.get();
@@ -90,7 +90,8 @@ FakeCluster::FakeCluster(size_t nodes, std::string chain_id, std::map<std::strin
         results.push_back({{"tx_id", ToHex(id)}, {"code", code.empty() ? "ok" : code}});
       }
       Commit(i, accepted);
-      return JsonResponse(accepted == body["txs"].size() ? 202 : 207, {{"accepted", accepted}, {"results", results}});
+      return JsonResponse(accepted == body["txs"].size() ? 202 : 207,
+                          {{"accepted", accepted}, {"results", results}});
     });
     http::ServerOptions options;
     options.threads = 2;
@@ -139,7 +140,8 @@ std::string FakeCluster::Admit(size_t node, const std::string& raw, std::string*
   if (tx.body().chain_id() != chain_id_) return "wrong_chain";
   auto key = member_keys_.find(tx.body().sender());
   if (key == member_keys_.end()) return "unknown_member";
-  if (!crypto::Verify(key->second, proto::TxBodySigningBytes(tx.body()), tx.signature())) return "bad_signature";
+  if (!crypto::Verify(key->second, proto::TxBodySigningBytes(tx.body()), tx.signature()))
+    return "bad_signature";
   std::lock_guard<std::mutex> lock(mu_);
   if (!seen_.insert(*tx_id).second) return "duplicate";
   accepted_.push_back(tx);

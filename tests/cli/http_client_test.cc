@@ -104,8 +104,8 @@ class ScriptedServer {
 };
 
 std::string Ok(const std::string& body) {
-  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\n\r\n" + body;
+  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 TEST(HttpClient, KeepAliveSendsRequestsOnOneConnection) {
@@ -208,7 +208,8 @@ TEST(HttpClient, ParsesUrls) {
   u = ParseHttpUrl("http://node.example");
   ASSERT_TRUE(u.ok());
   EXPECT_EQ(u->port, 80);
-  for (const char* bad : {"https://x:1", "http://:80", "http://x:0", "http://x:70000", "http://x:8a", "http://[::1"}) {
+  for (const char* bad :
+       {"https://x:1", "http://:80", "http://x:0", "http://x:70000", "http://x:8a", "http://[::1"}) {
     auto b = ParseHttpUrl(bad);
     ASSERT_FALSE(b.ok()) << bad;
     EXPECT_EQ(b.status().code(), "usage") << bad;

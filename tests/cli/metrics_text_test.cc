@@ -15,7 +15,8 @@ TEST(MetricsText, ReadsWhatTheNodeRegistryRenders) {
   metrics::Registry registry;
   auto& committed = registry.AddCounter("creditd_committed_transactions_total", "txs");
   auto& height = registry.AddGauge("creditd_height", "height");
-  auto& latency = registry.AddHistogram("creditd_commit_latency_seconds", "latency", metrics::LatencyBuckets());
+  auto& latency =
+      registry.AddHistogram("creditd_commit_latency_seconds", "latency", metrics::LatencyBuckets());
   auto& family = registry.AddCounterFamily("creditd_http_requests_total", "reqs", {"route", "class"});
   committed.Inc(1234);
   height.Set(42);
@@ -103,7 +104,8 @@ TEST(MetricsText, RefusesMalformedText) {
   EXPECT_EQ(ParseMetricsText("good 1\nbad{le=\"1\" 2\n").status().code(), "protocol");
   EXPECT_EQ(ParseMetricsText("novalue\n").status().code(), "protocol");
   EXPECT_EQ(ParseMetricsText("x abc\n").status().code(), "protocol");
-  auto ok = ParseMetricsText("# HELP x y\n# TYPE x counter\n\nx 3 1700000000000\r\ny{a=\"q\\\"uote\"} +Inf\n");
+  auto ok =
+      ParseMetricsText("# HELP x y\n# TYPE x counter\n\nx 3 1700000000000\r\ny{a=\"q\\\"uote\"} +Inf\n");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   ASSERT_EQ(ok->size(), 2u);
   EXPECT_EQ((*ok)[0].value, 3.0);

@@ -15,8 +15,8 @@
 #include "common/hex.h"
 #include "contracts/genesis.h"
 #include "crypto/keys.h"
-#include "node/config.h"
 #include "http/auth.h"
+#include "node/config.h"
 #include "tests/cli/cli_test_util.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -44,9 +44,11 @@ mode_t ModeOf(const fs::path& p) {
 fs::path InitNetwork(const TempDir& dir, int validators, int observers, int base_port,
                      const std::vector<std::string>& extra = {}) {
   const fs::path out = fs::path(dir.path()) / "net";
-  std::vector<std::string> args = {"network",     "init",      "--validators", std::to_string(validators),
-                                   "--observers", std::to_string(observers), "--out", out.string(),
-                                   "--base-port", std::to_string(base_port)};
+  std::vector<std::string> args = {"network",      "init",
+                                   "--validators", std::to_string(validators),
+                                   "--observers",  std::to_string(observers),
+                                   "--out",        out.string(),
+                                   "--base-port",  std::to_string(base_port)};
   args.insert(args.end(), extra.begin(), extra.end());
   const ProcessResult r = Ctl(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -112,7 +114,8 @@ TEST(NetworkInit, EveryNodeConfigLoadsAndAgreesWithGenesisAndKeys) {
     auto own = crypto::LoadKeyFile(config->key_file);
     ASSERT_TRUE(own.ok()) << own.status().ToString();
     EXPECT_EQ(own->public_key(), node_keys[name]);
-    const std::string member = validator ? "member-" + std::to_string(k) : (name == "observer-0" ? "regulator-0" : "");
+    const std::string member =
+        validator ? "member-" + std::to_string(k) : (name == "observer-0" ? "regulator-0" : "");
     EXPECT_EQ(config->member_id, member) << name;
     if (!member.empty()) {
       EXPECT_EQ(fs::path(config->member_key_file), (net / "keys" / (member + ".key")).lexically_normal());
@@ -149,8 +152,8 @@ TEST(NetworkInit, SecretsAreWrittenWithMode0600AndRefusedOtherwise) {
 
   // A key left readable by others (as a plain `git checkout` leaves it) is refused.
   const fs::path key = net / "keys/validator-0.key";
-  fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                           fs::perms::others_read);
+  fs::permissions(
+      key, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
   auto loaded = crypto::LoadKeyFile(key.string());
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), "permissions");
@@ -215,7 +218,8 @@ TEST(NetworkInit, RefusesToOverwriteUnlessForced) {
   fs::create_directories(net / "data/validator-0");
   std::ofstream(net / "notes.txt") << "operator notes\n";
 
-  ProcessResult r = Ctl({"network", "init", "--validators", "1", "--out", net.string(), "--base-port", "31400"});
+  ProcessResult r =
+      Ctl({"network", "init", "--validators", "1", "--out", net.string(), "--base-port", "31400"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "exists")) << r.err;
   EXPECT_EQ(ReadFile(net / "genesis.json"), genesis);
@@ -254,13 +258,13 @@ TEST(NetworkInit, BadArgumentsExitTwoWithUsageAndWriteNothing) {
   TempDir dir;
   const std::string out = dir.Sub("net");
   const std::vector<std::vector<std::string>> bad = {
-      {"--out", out, "--base-port", "31600"},                                        // no --validators
-      {"--validators", "0", "--out", out, "--base-port", "31600"},                   // too few
-      {"--validators", "four", "--out", out, "--base-port", "31600"},                // not a number
-      {"--validators", "4", "--base-port", "31600"},                                 // no --out
-      {"--validators", "4", "--out", out},                                           // no --base-port
-      {"--validators", "4", "--out", out, "--base-port", "80"},                      // privileged
-      {"--validators", "4", "--out", out, "--base-port", "65500"},                   // http ports overflow
+      {"--out", out, "--base-port", "31600"},                          // no --validators
+      {"--validators", "0", "--out", out, "--base-port", "31600"},     // too few
+      {"--validators", "four", "--out", out, "--base-port", "31600"},  // not a number
+      {"--validators", "4", "--base-port", "31600"},                   // no --out
+      {"--validators", "4", "--out", out},                             // no --base-port
+      {"--validators", "4", "--out", out, "--base-port", "80"},        // privileged
+      {"--validators", "4", "--out", out, "--base-port", "65500"},     // http ports overflow
       {"--validators", "60", "--observers", "50", "--out", out, "--base-port", "31600"},  // > 100 nodes
       {"--validators", "4", "--out", out, "--base-port", "31600", "--chain-id", "has space"},
       {"--validators", "4", "--out", out, "--base-port", "31600", "--colour", "red"},

@@ -16,8 +16,8 @@
 #include "crypto/hash.h"
 #include "crypto/keys.h"
 #include "proto/canonical.h"
-#include "tests/cli/fake_node.h"
 #include "tests/cli/cli_test_util.h"
+#include "tests/cli/fake_node.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -41,8 +41,8 @@ class BenchNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override {
     net_ = fs::path(dir_.path()) / "net";
-    const ProcessResult r = Ctl({"network", "init", "--validators", "2", "--observers", "1", "--out", net_.string(),
-                                 "--base-port", "41000", "--chain-id", "bench-chain"});
+    const ProcessResult r = Ctl({"network", "init", "--validators", "2", "--observers", "1", "--out",
+                                 net_.string(), "--base-port", "41000", "--chain-id", "bench-chain"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto genesis = contracts::ParseGenesis(ReadFile(net_ / "genesis.json"));
     ASSERT_TRUE(genesis.ok());
@@ -102,8 +102,8 @@ TEST_F(BenchNetworkTest, SubmitsPreSignedTransactionsAndReportsCommitsAndLatency
 
 TEST_F(BenchNetworkTest, CountsRejectionsByCode) {
   cluster_->SetFull(1, true);
-  const ProcessResult r = Ctl({"bench", "--config", (net_ / "node-validator-0.json").string(), "--rate", "2000",
-                               "--duration", "0.5", "--batch", "100"});
+  const ProcessResult r = Ctl({"bench", "--config", (net_ / "node-validator-0.json").string(), "--rate",
+                               "2000", "--duration", "0.5", "--batch", "100"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(Contains(r.out, "accepted    500\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "rejected    500 (mempool_full (http 429) 500)")) << r.out;
@@ -149,14 +149,27 @@ TEST_F(BenchNetworkTest, BadArgumentsExitTwo) {
 class SubmitTest : public BenchNetworkTest {
  protected:
   std::vector<std::string> Args(const std::vector<std::string>& extra) {
-    std::vector<std::string> a = {"submit",      "--node",       "http://127.0.0.1:" + std::to_string(cluster_->port(0)),
-                                  "--token",     writer_,        "--key",
+    std::vector<std::string> a = {"submit",
+                                  "--node",
+                                  "http://127.0.0.1:" + std::to_string(cluster_->port(0)),
+                                  "--token",
+                                  writer_,
+                                  "--key",
                                   (net_ / "keys/member-1.key").string(),
-                                  "--member",    "member-1",     "--chain-id",
-                                  "bench-chain", "--subject-key", std::string(64, 'c'),
-                                  "--event",     "default",      "--loan-ref",
-                                  "loan-9",      "--amount",     "250000",
-                                  "--record-hash", std::string(64, 'd')};
+                                  "--member",
+                                  "member-1",
+                                  "--chain-id",
+                                  "bench-chain",
+                                  "--subject-key",
+                                  std::string(64, 'c'),
+                                  "--event",
+                                  "default",
+                                  "--loan-ref",
+                                  "loan-9",
+                                  "--amount",
+                                  "250000",
+                                  "--record-hash",
+                                  std::string(64, 'd')};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }

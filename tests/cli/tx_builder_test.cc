@@ -82,7 +82,8 @@ TEST(TxBuilder, SignedTransactionsAreCanonicalAndVerify) {
   // Another key's signature does not verify; nonces make distinct transactions.
   EXPECT_FALSE(crypto::Verify(crypto::KeyPair::Generate().public_key(), proto::TxBodySigningBytes(tx.body()),
                               tx.signature()));
-  EXPECT_NE(proto::TxId(raw), proto::TxId(SignTx(RecordEventBody("chain-x", "member-2", 100, 1000, 2000, f), key)));
+  EXPECT_NE(proto::TxId(raw),
+            proto::TxId(SignTx(RecordEventBody("chain-x", "member-2", 100, 1000, 2000, f), key)));
 }
 
 }  // namespace

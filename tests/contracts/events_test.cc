@@ -49,7 +49,8 @@ TEST(RecordCreditEvent, ValidatesEveryField) {
   add("invalid_currency", [](auto* p) { p->set_currency("cny"); });
   add("invalid_currency", [](auto* p) { p->set_currency("CNYX"); });
   add("event_in_future", [&](auto* p) { p->set_event_day(static_cast<uint32_t>(c.today() + 1)); });
-  add("not_authorized", [](auto*) {}, "regulator");
+  add(
+      "not_authorized", [](auto*) {}, "regulator");
   std::vector<std::string> txs;
   for (const auto& [code, body] : cases) txs.push_back(c.Sign(body));
   const BlockResult r = c.Run(txs);
@@ -62,10 +63,11 @@ TEST(RecordCreditEvent, ValidatesEveryField) {
 TEST(RecordCreditEvent, IndexesBySubjectLoanAndMember) {
   TestChain c;
   c.AdvanceDays(10);
-  const std::string opened = c.RecordEvent("bank-a", kAlice, pb::EVENT_LOAN_OPENED, kLoan,
-                                           static_cast<uint32_t>(c.today() - 3));
+  const std::string opened =
+      c.RecordEvent("bank-a", kAlice, pb::EVENT_LOAN_OPENED, kLoan, static_cast<uint32_t>(c.today() - 3));
   const std::string overdue = c.RecordEvent("bank-a", kAlice, pb::EVENT_OVERDUE_30, kLoan);
-  const std::string elsewhere = c.RecordEvent("bank-b", kAlice, pb::EVENT_LOAN_OPENED, TestChain::Hash("b-loan"));
+  const std::string elsewhere =
+      c.RecordEvent("bank-b", kAlice, pb::EVENT_LOAN_OPENED, TestChain::Hash("b-loan"));
   const std::string bob = c.RecordEvent("bank-b", TestChain::Subject("bob"), pb::EVENT_REPAID, kLoan);
   ASSERT_EQ(c.Run({opened, overdue, elsewhere, bob}).accepted, 4u);
 

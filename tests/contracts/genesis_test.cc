@@ -24,13 +24,18 @@ std::string Example() {
   "chain_id": "creditchain-local",
   "genesis_time_ms": 1767225600000,
   "members": [
-    {"id": "bank-a", "display_name": "Bank A", "public_key": ")" + KeyHex("a") + R"(", "role": "member"},
-    {"id": "lender-b", "display_name": "Lender B", "public_key": ")" + KeyHex("b") + R"(", "role": "member"},
-    {"id": "pbc", "display_name": "Regulator", "public_key": ")" + KeyHex("r") + R"(", "role": "regulator"}
+    {"id": "bank-a", "display_name": "Bank A", "public_key": ")" +
+         KeyHex("a") + R"(", "role": "member"},
+    {"id": "lender-b", "display_name": "Lender B", "public_key": ")" +
+         KeyHex("b") + R"(", "role": "member"},
+    {"id": "pbc", "display_name": "Regulator", "public_key": ")" +
+         KeyHex("r") + R"(", "role": "regulator"}
   ],
   "validators": [
-    {"public_key": ")" + KeyHex("va") + R"(", "operator": "bank-a"},
-    {"public_key": ")" + KeyHex("vb") + R"(", "operator": "lender-b"}
+    {"public_key": ")" +
+         KeyHex("va") + R"(", "operator": "bank-a"},
+    {"public_key": ")" +
+         KeyHex("vb") + R"(", "operator": "lender-b"}
   ],
   "parameters": {
     "retention_days": 1825,
@@ -114,9 +119,12 @@ TEST(Genesis, ErrorsNameTheBadField) {
   ExpectError(ExampleWith(R"("operator": "lender-b")", R"("operator": "nobody")"), "validators[1].operator");
   ExpectError(ExampleWith(R"("operator": "lender-b")", R"("operator": "pbc")"), "validators[1].operator");
   ExpectError(ExampleWith(KeyHex("vb"), KeyHex("va")), "validators[1].public_key");
-  ExpectError(ExampleWith(R"("retention_days": 1825)", R"("retention_days": 0)"), "parameters.retention_days");
-  ExpectError(ExampleWith(R"("retention_days": 1825)", R"("retention_days": -5)"), "parameters.retention_days");
-  ExpectError(ExampleWith(R"("retention_days": 1825)", R"("retention_dayz": 1825)"), "parameters.retention_dayz");
+  ExpectError(ExampleWith(R"("retention_days": 1825)", R"("retention_days": 0)"),
+              "parameters.retention_days");
+  ExpectError(ExampleWith(R"("retention_days": 1825)", R"("retention_days": -5)"),
+              "parameters.retention_days");
+  ExpectError(ExampleWith(R"("retention_days": 1825)", R"("retention_dayz": 1825)"),
+              "parameters.retention_dayz");
   ExpectError(ExampleWith(R"({"lender-b": 500})", R"({"nobody": 500})"), "parameters.member_quotas.nobody");
   ExpectError(ExampleWith(R"("chain_id": "creditchain-local")", R"("chain_id": "two words")"), "chain_id");
   ExpectError(ExampleWith(R"("chain_id")", R"("chain")"), "chain");  // unknown top-level field

@@ -58,7 +58,7 @@ TEST(Retention, CountsFromTheDayTheLoanWasClosed) {
   ASSERT_EQ(c.Run({overdue, settled}).accepted, 2u);
   const EventRecord ev = ReadEvent(c.state(), TxId(overdue), c.now_ms())->event;
   EXPECT_EQ(EndedDay(c.state(), ev), day - 20u);
-  EXPECT_EQ(ReportOn(c, day).hidden_by_retention, 0u);            // 150 days after, but closed 20 ago
+  EXPECT_EQ(ReportOn(c, day).hidden_by_retention, 0u);             // 150 days after, but closed 20 ago
   EXPECT_EQ(ReportOn(c, day - 20 + 100).hidden_by_retention, 1u);  // 100 days after closing
   // A retracted closing event does not extend it.
   ASSERT_EQ(c.RunOne(c.Amend("bank-a", TxId(settled), pb::AMEND_RETRACTED)).code, "ok");
@@ -94,10 +94,10 @@ TEST(SubjectReport, RiskSummaryCountsDistinctRecentLenders) {
 
 TEST(AllianceStats, CountsWhatTheLedgerHolds) {
   TestChain c;
-  const BlockResult r = c.Run({c.RecordEvent("bank-a", kAlice, pb::EVENT_LOAN_OPENED, TestChain::Hash("l")),
-                               c.RecordEvent("bank-a", kAlice, pb::EVENT_OVERDUE_30, TestChain::Hash("l")),
-                               c.Query("bank-b", kAlice), c.AddBlacklist("bank-c", kAlice),
-                               c.Query("bank-b", "bad")});
+  const BlockResult r =
+      c.Run({c.RecordEvent("bank-a", kAlice, pb::EVENT_LOAN_OPENED, TestChain::Hash("l")),
+             c.RecordEvent("bank-a", kAlice, pb::EVENT_OVERDUE_30, TestChain::Hash("l")),
+             c.Query("bank-b", kAlice), c.AddBlacklist("bank-c", kAlice), c.Query("bank-b", "bad")});
   ASSERT_EQ(r.accepted, 4u);
   Result<AllianceStats> s = ReadAllianceStats(c.state());
   ASSERT_TRUE(s.ok());

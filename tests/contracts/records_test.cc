@@ -24,7 +24,8 @@ EventRecord SampleEvent() {
   ev.height = 7;
   ev.index = 3;
   ev.block_day = 20001;
-  ev.amendments.push_back({std::string(32, 'A'), pb::AMEND_DISPUTED, "bank-b", std::string(32, 'D'), 8, 20002});
+  ev.amendments.push_back(
+      {std::string(32, 'A'), pb::AMEND_DISPUTED, "bank-b", std::string(32, 'D'), 8, 20002});
   ev.dispute_open = true;
   ev.dispute_deadline_day = 20022;
   return ev;
@@ -92,8 +93,10 @@ TEST(Keys, PositionsSortInLedgerOrder) {
   EXPECT_EQ(keys::ParseFixedHex(keys::Day(20123)), 20123u);
   EXPECT_FALSE(keys::ParseFixedHex("12G4").has_value());
   // A member's prefix never matches another member whose id extends it.
-  EXPECT_FALSE(keys::OpenDispute("bank-a", 1, std::string(32, 'x')).starts_with(keys::OpenDisputesPrefix("bank")));
-  EXPECT_TRUE(keys::OpenDispute("bank", 1, std::string(32, 'x')).starts_with(keys::OpenDisputesPrefix("bank")));
+  EXPECT_FALSE(
+      keys::OpenDispute("bank-a", 1, std::string(32, 'x')).starts_with(keys::OpenDisputesPrefix("bank")));
+  EXPECT_TRUE(
+      keys::OpenDispute("bank", 1, std::string(32, 'x')).starts_with(keys::OpenDisputesPrefix("bank")));
 }
 
 }  // namespace

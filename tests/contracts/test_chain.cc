@@ -50,9 +50,7 @@ pb::TxBody TestChain::Body(const std::string& sender) {
   return body;
 }
 
-std::string TestChain::Sign(const pb::TxBody& body) const {
-  return Sign(body, keys_.at(body.sender()));
-}
+std::string TestChain::Sign(const pb::TxBody& body) const { return Sign(body, keys_.at(body.sender())); }
 
 std::string TestChain::Sign(const pb::TxBody& body, const crypto::KeyPair& key) {
   pb::SignedTx tx;
@@ -61,8 +59,8 @@ std::string TestChain::Sign(const pb::TxBody& body, const crypto::KeyPair& key) 
   return tx.SerializeAsString();
 }
 
-std::string TestChain::RecordEvent(const std::string& sender, const std::string& subject,
-                                   pb::EventType type, const std::string& loan, uint32_t event_day) {
+std::string TestChain::RecordEvent(const std::string& sender, const std::string& subject, pb::EventType type,
+                                   const std::string& loan, uint32_t event_day) {
   pb::TxBody body = Body(sender);
   auto* p = body.mutable_record_event();
   p->set_subject_key(subject);
@@ -75,8 +73,7 @@ std::string TestChain::RecordEvent(const std::string& sender, const std::string&
   return Sign(body);
 }
 
-std::string TestChain::Amend(const std::string& sender, const std::string& event_tx_id,
-                             pb::AmendKind kind) {
+std::string TestChain::Amend(const std::string& sender, const std::string& event_tx_id, pb::AmendKind kind) {
   pb::TxBody body = Body(sender);
   auto* p = body.mutable_amend_event();
   p->set_event_tx_id(event_tx_id);

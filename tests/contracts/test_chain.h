@@ -44,11 +44,10 @@ class TestChain {
   std::string Sign(const pb::TxBody& body) const;  // with the sender's key
   static std::string Sign(const pb::TxBody& body, const crypto::KeyPair& key);
 
-  std::string RecordEvent(const std::string& sender, const std::string& subject,
-                          pb::EventType type, const std::string& loan, uint32_t event_day = 0);
+  std::string RecordEvent(const std::string& sender, const std::string& subject, pb::EventType type,
+                          const std::string& loan, uint32_t event_day = 0);
   std::string Amend(const std::string& sender, const std::string& event_tx_id, pb::AmendKind kind);
-  std::string AddBlacklist(const std::string& sender, const std::string& subject,
-                           uint32_t expiry_day = 0);
+  std::string AddBlacklist(const std::string& sender, const std::string& subject, uint32_t expiry_day = 0);
   std::string RemoveBlacklist(const std::string& sender, const std::string& entry_tx_id);
   std::string Query(const std::string& sender, const std::string& subject,
                     pb::QueryPurpose purpose = pb::QUERY_LOAN_APPLICATION);

@@ -9,10 +9,8 @@ namespace {
 
 TEST(Blake2b256, MatchesReferenceVectorForEmptyInput) {
   // BLAKE2b-256("") from the BLAKE2 reference implementation.
-  EXPECT_EQ(ToHex(Blake2b256("")),
-            "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
-  EXPECT_EQ(ToHex(Blake2b256("abc")),
-            "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+  EXPECT_EQ(ToHex(Blake2b256("")), "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+  EXPECT_EQ(ToHex(Blake2b256("abc")), "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 }
 
 TEST(Blake2b256, IncrementalEqualsOneShot) {

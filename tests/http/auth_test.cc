@@ -39,8 +39,8 @@ TEST(Roles, NamesRoundTrip) {
 class TokenStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = TokenStore::Create({{"scoring", Role::kReader, HashToken(reader_)},
-                                     {"backend", Role::kWriter, HashToken(writer_)}});
+    auto store = TokenStore::Create(
+        {{"scoring", Role::kReader, HashToken(reader_)}, {"backend", Role::kWriter, HashToken(writer_)}});
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = *store;
   }
@@ -77,10 +77,9 @@ TEST(TokenStore, CreateRejectsBadConfig) {
   EXPECT_EQ(TokenStore::Create({{"a", Role::kAdmin, "abcd"}}).status().code(), "invalid_config");
   EXPECT_EQ(TokenStore::Create({{"a", Role::kAdmin, std::string(64, 'z')}}).status().code(),
             "invalid_config");
-  EXPECT_EQ(TokenStore::Create({{"a", Role::kAdmin, h}, {"a", Role::kReader, HashToken("t2")}})
-                .status()
-                .code(),
-            "invalid_config");
+  EXPECT_EQ(
+      TokenStore::Create({{"a", Role::kAdmin, h}, {"a", Role::kReader, HashToken("t2")}}).status().code(),
+      "invalid_config");
   EXPECT_EQ(TokenStore::Create({{"a", Role::kAdmin, h}, {"b", Role::kReader, h}}).status().code(),
             "invalid_config");
   auto upper = TokenStore::Create({{"a", Role::kAdmin, [&] {

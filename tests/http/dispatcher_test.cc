@@ -14,8 +14,8 @@ using nlohmann::json;
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest() : metrics_(registry_) {
-    auto store = TokenStore::Create({{"auditor", Role::kRegulator, HashToken(regulator_)},
-                                     {"ops", Role::kAdmin, HashToken(admin_)}});
+    auto store = TokenStore::Create(
+        {{"auditor", Role::kRegulator, HashToken(regulator_)}, {"ops", Role::kAdmin, HashToken(admin_)}});
     EXPECT_TRUE(store.ok());
     tokens_ = *store;
     Router router;
@@ -34,9 +34,7 @@ class DispatcherTest : public ::testing::Test {
                [](const Request&) -> Response { throw std::runtime_error("secret detail"); });
     router.Get("/boom2", Access::Public(), [](const Request&) -> Response { throw 42; });
     dispatcher_ = std::make_unique<Dispatcher>(std::move(router), &tokens_, &metrics_,
-                                               [this](std::string_view line) {
-                                                 log_.emplace_back(line);
-                                               });
+                                               [this](std::string_view line) { log_.emplace_back(line); });
   }
 
   Response Handle(std::string method, std::string target, std::string token = "") {

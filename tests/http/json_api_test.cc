@@ -21,11 +21,9 @@ TEST(ErrorResponse, HasStableShape) {
   Response r = ErrorResponse(404, "not_found", "no block 9");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.content_type, "application/json");
-  EXPECT_EQ(json::parse(r.body),
-            json({{"error", {{"code", "not_found"}, {"message", "no block 9"}}}}));
+  EXPECT_EQ(json::parse(r.body), json({{"error", {{"code", "not_found"}, {"message", "no block 9"}}}}));
   EXPECT_EQ(FindHeader(r.headers, "WWW-Authenticate"), std::nullopt);
-  EXPECT_EQ(FindHeader(ErrorResponse(401, "unauthorized", "x").headers, "WWW-Authenticate"),
-            "Bearer");
+  EXPECT_EQ(FindHeader(ErrorResponse(401, "unauthorized", "x").headers, "WWW-Authenticate"), "Bearer");
   Response from_status = ErrorResponse(429, Status::Error("too_many_requests", "quota"));
   EXPECT_EQ(json::parse(from_status.body)["error"]["code"], "too_many_requests");
 }
@@ -43,10 +41,8 @@ TEST(ParseJsonBody, AcceptsJsonWithCharsetParameter) {
 }
 
 TEST(ParseJsonBody, RejectsWrongOrMissingContentType) {
-  EXPECT_EQ(ParseJsonBody(JsonRequest("{}", "text/plain")).status().code(),
-            "unsupported_media_type");
-  EXPECT_EQ(ParseJsonBody(JsonRequest("{}", "application/jsonx")).status().code(),
-            "unsupported_media_type");
+  EXPECT_EQ(ParseJsonBody(JsonRequest("{}", "text/plain")).status().code(), "unsupported_media_type");
+  EXPECT_EQ(ParseJsonBody(JsonRequest("{}", "application/jsonx")).status().code(), "unsupported_media_type");
   Request no_type;
   no_type.body = "{}";
   EXPECT_EQ(ParseJsonBody(no_type).status().code(), "unsupported_media_type");
@@ -62,8 +58,7 @@ TEST(ParseJsonBody, RejectsDuplicateKeysAtAnyDepth) {
   auto top = ParseJsonBody(JsonRequest(R"({"a":1,"a":2})"));
   EXPECT_EQ(top.status().code(), "malformed_json");
   EXPECT_NE(top.status().message().find("'a'"), std::string::npos);
-  EXPECT_EQ(ParseJsonBody(JsonRequest(R"({"o":{"b":1,"b":1}})")).status().code(),
-            "malformed_json");
+  EXPECT_EQ(ParseJsonBody(JsonRequest(R"({"o":{"b":1,"b":1}})")).status().code(), "malformed_json");
   // The same key in sibling objects is fine.
   EXPECT_TRUE(ParseJsonBody(JsonRequest(R"([{"b":1},{"b":2}])")).ok());
 }
@@ -76,10 +71,8 @@ TEST(ParseJsonBody, RejectsExcessiveNesting) {
 }
 
 const std::vector<FieldSpec> kSpec = {
-    {"subject", FieldType::kString},
-    {"amount", FieldType::kUnsignedInteger},
-    {"urgent", FieldType::kBool, false},
-    {"meta", FieldType::kObject, false},
+    {"subject", FieldType::kString},     {"amount", FieldType::kUnsignedInteger},
+    {"urgent", FieldType::kBool, false}, {"meta", FieldType::kObject, false},
     {"tags", FieldType::kArray, false},
 };
 
@@ -104,12 +97,11 @@ TEST(CheckFields, NamesTheMissingField) {
 }
 
 TEST(CheckFields, RejectsWrongTypesIncludingNullNegativeAndFractional) {
-  for (const char* body : {R"({"subject":1,"amount":1})", R"({"subject":null,"amount":1})",
-                           R"({"subject":"s","amount":-1})", R"({"subject":"s","amount":1.5})",
-                           R"({"subject":"s","amount":1.0})", R"({"subject":"s","amount":"1"})",
-                           R"({"subject":"s","amount":1,"urgent":"yes"})",
-                           R"({"subject":"s","amount":1,"meta":[]})",
-                           R"({"subject":"s","amount":1,"tags":{}})"}) {
+  for (const char* body :
+       {R"({"subject":1,"amount":1})", R"({"subject":null,"amount":1})", R"({"subject":"s","amount":-1})",
+        R"({"subject":"s","amount":1.5})", R"({"subject":"s","amount":1.0})",
+        R"({"subject":"s","amount":"1"})", R"({"subject":"s","amount":1,"urgent":"yes"})",
+        R"({"subject":"s","amount":1,"meta":[]})", R"({"subject":"s","amount":1,"tags":{}})"}) {
     Status s = CheckFields(json::parse(body), kSpec);
     EXPECT_EQ(s.code(), "wrong_type") << body;
     EXPECT_NE(s.message().find("'"), std::string::npos) << body;
@@ -119,8 +111,7 @@ TEST(CheckFields, RejectsWrongTypesIncludingNullNegativeAndFractional) {
 
 TEST(ParseJsonRequest, CombinesParsingAndFieldChecks) {
   EXPECT_TRUE(ParseJsonRequest(JsonRequest(R"({"subject":"s","amount":3})"), kSpec).ok());
-  EXPECT_EQ(ParseJsonRequest(JsonRequest(R"({"subject":"s"})"), kSpec).status().code(),
-            "missing_field");
+  EXPECT_EQ(ParseJsonRequest(JsonRequest(R"({"subject":"s"})"), kSpec).status().code(), "missing_field");
   EXPECT_EQ(ParseJsonRequest(JsonRequest("nope"), kSpec).status().code(), "malformed_json");
 }
 

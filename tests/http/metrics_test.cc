@@ -54,11 +54,9 @@ TEST(Metrics, LabelledFamiliesRenderEachChildWithEscapedValues) {
   HistogramFamily& h = r.AddHistogramFamily("d_seconds", "D", {"route"}, {1});
   h.WithLabels({"/x"}).Observe(2);
   const std::string text = r.Render();
-  EXPECT_NE(text.find("req_total{route=\"/v1/blocks/{height}\",class=\"2xx\"} 2\n"),
-            std::string::npos)
+  EXPECT_NE(text.find("req_total{route=\"/v1/blocks/{height}\",class=\"2xx\"} 2\n"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("req_total{route=\"a\\\"b\\\\c\\nd\",class=\"4xx\"} 1\n"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("req_total{route=\"a\\\"b\\\\c\\nd\",class=\"4xx\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("d_seconds_bucket{route=\"/x\",le=\"1\"} 0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("d_seconds_bucket{route=\"/x\",le=\"+Inf\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("d_seconds_count{route=\"/x\"} 1\n"), std::string::npos);

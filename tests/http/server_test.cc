@@ -68,22 +68,23 @@ class ServerTest : public ::testing::Test {
 
   Router MakeRouter() {
     Router router;
-    router.Get("/healthz", Access::Public(),
-               [](const Request&) { return JsonResponse(200, {{"status", "ok"}}); });
+    router.Get("/healthz", Access::Public(), [](const Request&) {
+      return JsonResponse(200, {{"status", "ok"}});
+    });
     router.Get("/metrics", Access::Public(), [this](const Request&) {
       return Response::Text(200, registry_.Render(), "text/plain; version=0.0.4");
     });
     router.Get("/v1/blocks/{height}", Access::Public(), [](const Request& r) {
       return JsonResponse(200, {{"height", r.Param("height")}});
     });
-    router.Get("/v1/blocks/latest", Access::Public(),
-               [](const Request&) { return JsonResponse(200, {{"latest", true}}); });
-    router.Get("/v1/subjects/{key}", Access::Roles({Role::kReader, Role::kRegulator}),
-               [](const Request& r) {
-                 return JsonResponse(200, {{"key", r.Param("key")},
-                                           {"purpose", r.Query("purpose").value_or("")},
-                                           {"client", r.principal->name}});
-               });
+    router.Get("/v1/blocks/latest", Access::Public(), [](const Request&) {
+      return JsonResponse(200, {{"latest", true}});
+    });
+    router.Get("/v1/subjects/{key}", Access::Roles({Role::kReader, Role::kRegulator}), [](const Request& r) {
+      return JsonResponse(200, {{"key", r.Param("key")},
+                                {"purpose", r.Query("purpose").value_or("")},
+                                {"client", r.principal->name}});
+    });
     router.Post("/v1/events", Access::Roles({Role::kWriter}), [](const Request& r) {
       auto body = ParseJsonRequest(r, {{"subject", FieldType::kString},
                                        {"amount", FieldType::kUnsignedInteger},
@@ -148,11 +149,10 @@ class ServerTest : public ::testing::Test {
     EXPECT_TRUE(r.has_value()) << target;
     return r.value_or(ClientResponse{});
   }
-  ClientResponse PostJson(const std::string& target, const std::string& body,
-                          const std::string& token, const std::string& type = "application/json") {
+  ClientResponse PostJson(const std::string& target, const std::string& body, const std::string& token,
+                          const std::string& type = "application/json") {
     auto c = Connect();
-    auto r = c->Request("POST", target,
-                        {{"Authorization", "Bearer " + token}, {"Content-Type", type}}, body);
+    auto r = c->Request("POST", target, {{"Authorization", "Bearer " + token}, {"Content-Type", type}}, body);
     EXPECT_TRUE(r.has_value()) << target;
     return r.value_or(ClientResponse{});
   }
@@ -182,8 +182,7 @@ TEST_F(ServerTest, RoutesWithParametersAndQuery) {
   EXPECT_EQ(Get("/v1/blocks/latest").Json(), json({{"latest", true}}));
   ClientResponse s = Get("/v1/subjects/ab%2Fcd?purpose=loan+application&x=1", reader_);
   EXPECT_EQ(s.status, 200);
-  EXPECT_EQ(s.Json(), json({{"key", "ab/cd"}, {"purpose", "loan application"},
-                            {"client", "scoring"}}));
+  EXPECT_EQ(s.Json(), json({{"key", "ab/cd"}, {"purpose", "loan application"}, {"client", "scoring"}}));
 }
 
 TEST_F(ServerTest, UnknownRouteIs404AndWrongMethodIs405AsJson) {
@@ -202,8 +201,9 @@ TEST_F(ServerTest, UnknownRouteIs404AndWrongMethodIs405AsJson) {
 TEST_F(ServerTest, BodyTooLargeByContentLengthIsRejectedBeforeTheBody) {
   auto c = Connect();
   // Only the header is sent: the server must answer from Content-Length alone.
-  ASSERT_TRUE(c->Send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                      "Content-Length: 2000000\r\n\r\n"));
+  ASSERT_TRUE(
+      c->Send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+              "Content-Length: 2000000\r\n\r\n"));
   auto r = c->ReadResponse();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 413);
@@ -215,8 +215,8 @@ TEST_F(ServerTest, BodyTooLargeByContentLengthIsRejectedBeforeTheBody) {
 TEST_F(ServerTest, ChunkedBodyIsLimitedWhileReading) {
   const std::string chunk = std::string("3e8\r\n") + std::string(1000, 'x') + "\r\n";
   auto small = Connect();
-  ASSERT_TRUE(small->Send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                          chunk + chunk + "0\r\n\r\n"));
+  ASSERT_TRUE(small->Send("POST /v1/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk +
+                          chunk + "0\r\n\r\n"));
   auto ok = small->ReadResponse();
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->status, 200);
@@ -244,12 +244,10 @@ TEST_F(ServerTest, JsonBodyErrorsHaveStableCodes) {
   EXPECT_EQ(media.status, 415);
   EXPECT_EQ(media.ErrorCode(), "unsupported_media_type");
 
-  ClientResponse unknown =
-      PostJson("/v1/events", R"({"subject":"s","amount":1,"colour":"red"})", writer_);
+  ClientResponse unknown = PostJson("/v1/events", R"({"subject":"s","amount":1,"colour":"red"})", writer_);
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(unknown.ErrorCode(), "unknown_field");
-  EXPECT_NE(unknown.Json()["error"]["message"].get<std::string>().find("colour"),
-            std::string::npos);
+  EXPECT_NE(unknown.Json()["error"]["message"].get<std::string>().find("colour"), std::string::npos);
 
   ClientResponse wrong = PostJson("/v1/events", R"({"subject":"s","amount":-5})", writer_);
   EXPECT_EQ(wrong.status, 400);
@@ -259,11 +257,9 @@ TEST_F(ServerTest, JsonBodyErrorsHaveStableCodes) {
   ClientResponse missing = PostJson("/v1/events", R"({"amount":5})", writer_);
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.ErrorCode(), "missing_field");
-  EXPECT_NE(missing.Json()["error"]["message"].get<std::string>().find("subject"),
-            std::string::npos);
+  EXPECT_NE(missing.Json()["error"]["message"].get<std::string>().find("subject"), std::string::npos);
 
-  ClientResponse good = PostJson("/v1/events", R"({"subject":"s","amount":5,"urgent":true})",
-                                 writer_);
+  ClientResponse good = PostJson("/v1/events", R"({"subject":"s","amount":5,"urgent":true})", writer_);
   EXPECT_EQ(good.status, 201);
   EXPECT_EQ(good.Json(), json({{"accepted", "s"}}));
 }
@@ -369,9 +365,9 @@ TEST_F(ServerTest, ExpectContinueIsHonoured) {
 
 TEST_F(ServerTest, SseStreamDeliversPushedEventsAndClosesWhenClientLeaves) {
   auto c = Connect();
-  ASSERT_TRUE(c->Send(MakeRequest("GET", "/v1/alerts/stream",
-                                  {{"Authorization", "Bearer " + reader_},
-                                   {"Accept", "text/event-stream"}})));
+  ASSERT_TRUE(
+      c->Send(MakeRequest("GET", "/v1/alerts/stream",
+                          {{"Authorization", "Bearer " + reader_}, {"Accept", "text/event-stream"}})));
   auto head = c->ReadUntil("\r\n\r\n");
   ASSERT_TRUE(head.has_value());
   EXPECT_EQ(head->rfind("HTTP/1.1 200", 0), 0u) << *head;
@@ -398,8 +394,7 @@ TEST_F(ServerTest, SseStreamDeliversPushedEventsAndClosesWhenClientLeaves) {
 
 TEST_F(ServerTest, SseProducerCloseFlushesThenEndsTheConnection) {
   auto c = Connect();
-  ASSERT_TRUE(c->Send(MakeRequest("GET", "/v1/alerts/stream",
-                                  {{"Authorization", "Bearer " + reader_}})));
+  ASSERT_TRUE(c->Send(MakeRequest("GET", "/v1/alerts/stream", {{"Authorization", "Bearer " + reader_}})));
   ASSERT_TRUE(c->ReadUntil("\r\n\r\n").has_value());
   std::shared_ptr<SseStream> stream = hub_.WaitOpened(1);
   ASSERT_NE(stream, nullptr);
@@ -414,8 +409,7 @@ TEST_F(ServerTest, SseProducerCloseFlushesThenEndsTheConnection) {
 TEST_F(ServerTest, SseHeartbeatsAreSentAndServerStopClosesStreams) {
   server_ = StartServer([](ServerOptions& o) { o.sse_heartbeat = std::chrono::milliseconds(20); });
   auto c = Connect();
-  ASSERT_TRUE(c->Send(MakeRequest("GET", "/v1/alerts/stream",
-                                  {{"Authorization", "Bearer " + reader_}})));
+  ASSERT_TRUE(c->Send(MakeRequest("GET", "/v1/alerts/stream", {{"Authorization", "Bearer " + reader_}})));
   ASSERT_TRUE(c->ReadUntil("\r\n\r\n").has_value());
   auto beat = c->ReadUntil(": keep-alive\n\n");
   ASSERT_TRUE(beat.has_value());
@@ -447,8 +441,7 @@ TEST_F(ServerTest, GarbageIsAnswered400AndTheServerKeepsServing) {
 
 TEST_F(ServerTest, OversizedHeaderIsAnswered431) {
   auto c = Connect();
-  ASSERT_TRUE(c->Send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(20000, 'a') +
-                      "\r\n\r\n"));
+  ASSERT_TRUE(c->Send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n"));
   auto r = c->ReadResponse();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 431);

@@ -77,8 +77,8 @@ bool TestClient::Send(std::string_view bytes) {
 bool TestClient::Fill(std::chrono::steady_clock::time_point deadline) {
   if (fd_ < 0) return false;
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
     const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
@@ -150,14 +150,14 @@ bool TestClient::WaitForClose() {
   const auto deadline = std::chrono::steady_clock::now() + kReadDeadline;
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{fd_, POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     const int ready = ::poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 1)));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) return false;
     char chunk[4096];
     const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
-    if (n == 0) return true;                                     // orderly close
+    if (n == 0) return true;                                            // orderly close
     if (n < 0 && (errno == ECONNRESET || errno == EPIPE)) return true;  // reset
     if (n < 0 && errno != EINTR) return false;
   }

@@ -4,12 +4,11 @@
 // fails a test instead of hanging it.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,7 +24,7 @@ struct ClientResponse {
   std::string body;
 
   std::string Header(const std::string& lower_name) const;
-  nlohmann::json Json() const;  // parsed body; null when not JSON
+  nlohmann::json Json() const;    // parsed body; null when not JSON
   std::string ErrorCode() const;  // body's error.code, or ""
 };
 
@@ -53,8 +52,7 @@ class TestClient {
   bool WaitForClose();
   // Convenience: Send(MakeRequest(...)) then ReadResponse().
   std::optional<ClientResponse> Request(std::string_view method, std::string_view target,
-                                        const std::vector<std::pair<std::string, std::string>>&
-                                            headers = {},
+                                        const std::vector<std::pair<std::string, std::string>>& headers = {},
                                         std::string_view body = {});
   void Close();
 

@@ -102,11 +102,13 @@ Result<Agreement> WaitForAgreement(const TestNetwork& net, const std::vector<siz
       if (!now) now = Agreement{s->height, s->tip_hash};
       agree = agree && s->height == now->height && s->tip_hash == now->tip_hash;
     }
-    if (agree && previous && previous->height == now->height && previous->tip_hash == now->tip_hash) return *now;
+    if (agree && previous && previous->height == now->height && previous->tip_hash == now->tip_hash)
+      return *now;
     previous = agree ? now : std::nullopt;
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Status::Error("timeout", "the nodes did not agree on one tip with empty mempools before the deadline:\n" +
-                                          Describe(poller.names, statuses));
+      return Status::Error("timeout",
+                           "the nodes did not agree on one tip with empty mempools before the deadline:\n" +
+                               Describe(poller.names, statuses));
     }
     std::this_thread::sleep_for(agree ? std::chrono::milliseconds(300) : kPollInterval);
   }
@@ -156,15 +158,16 @@ std::string FirstDivergence(const std::vector<ChainScan>& scans) {
   for (size_t h = 0; h < ref.hashes.size(); ++h) {
     for (const auto& scan : scans) {
       if (scan.hashes[h] != ref.hashes[h]) {
-        return "height " + std::to_string(h + 1) + ": " + ref.node + " " + ref.hashes[h] + " vs " + scan.node + " " +
-               scan.hashes[h];
+        return "height " + std::to_string(h + 1) + ": " + ref.node + " " + ref.hashes[h] + " vs " +
+               scan.node + " " + scan.hashes[h];
       }
     }
   }
   return "";
 }
 
-std::vector<std::string> MissingTxs(const ChainScan& scan, const std::vector<std::string>& ids, size_t limit) {
+std::vector<std::string> MissingTxs(const ChainScan& scan, const std::vector<std::string>& ids,
+                                    size_t limit) {
   std::vector<std::string> missing;
   for (const auto& id : ids) {
     if (!scan.tx_height.count(id)) {

@@ -21,9 +21,9 @@ namespace cc::integration {
 // Every block of one node from height 1 to `height`.
 struct ChainScan {
   std::string node;
-  std::vector<std::string> hashes;                       // hashes[h - 1] = header.hash of block h
-  std::unordered_map<std::string, uint64_t> tx_height;   // tx id (hex) -> height of its first block
-  size_t tx_entries = 0;                                  // tx ids over all blocks (with repeats)
+  std::vector<std::string> hashes;                      // hashes[h - 1] = header.hash of block h
+  std::unordered_map<std::string, uint64_t> tx_height;  // tx id (hex) -> height of its first block
+  size_t tx_entries = 0;                                // tx ids over all blocks (with repeats)
 };
 
 // Reads blocks 1..height from each node in `nodes`, one thread per node.
@@ -35,7 +35,8 @@ Result<std::vector<ChainScan>> ScanChains(const TestNetwork& net, const std::vec
 std::string FirstDivergence(const std::vector<ChainScan>& scans);
 
 // Ids in `ids` that `scan` does not hold (at most `limit` of them).
-std::vector<std::string> MissingTxs(const ChainScan& scan, const std::vector<std::string>& ids, size_t limit = 10);
+std::vector<std::string> MissingTxs(const ChainScan& scan, const std::vector<std::string>& ids,
+                                    size_t limit = 10);
 
 // Waits until every node in `nodes` reports height >= `target`.
 Status WaitForHeight(const TestNetwork& net, const std::vector<size_t>& nodes, uint64_t target,

@@ -111,11 +111,13 @@ TEST_F(CreditdNetwork, CommitsTenThousandTransactionsOnAllNodes) {
   std::string validators;
   for (const auto& k : net_->validator_keys()) validators += (validators.empty() ? "" : ",") + k;
   for (size_t i = 0; i < net_->size(); ++i) {
-    CommandResult r = RunCommand(net_->creditctl(), {"verify", "--data-dir", net_->node(i).data_dir, "--validators",
-                                              validators, "--chain-id", net_->chain_id()});
+    CommandResult r =
+        RunCommand(net_->creditctl(), {"verify", "--data-dir", net_->node(i).data_dir, "--validators",
+                                       validators, "--chain-id", net_->chain_id()});
     EXPECT_TRUE(r.exit.exited && r.exit.code == 0) << net_->node(i).name << ": " << r.exit.ToString() << "\n"
                                                    << r.output;
-    EXPECT_NE(r.output.find("chain sound: " + std::to_string(height) + " blocks"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("chain sound: " + std::to_string(height) + " blocks"), std::string::npos)
+        << r.output;
   }
 }
 

@@ -49,11 +49,12 @@ constexpr auto kDeadline = std::chrono::seconds(60);
 // 30-day window on any date; a fixed date falls out of it a month later.
 std::string DaysAgo(int days) {
   using namespace std::chrono;
-  const sys_days today = floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(SystemClock::Get().WallMs())));
+  const sys_days today =
+      floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(SystemClock::Get().WallMs())));
   const year_month_day d{today - std::chrono::days(days)};
   char text[16];
-  std::snprintf(text, sizeof(text), "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
+  std::snprintf(text, sizeof(text), "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
   return text;
 }
 

@@ -51,8 +51,8 @@ TEST_F(CreditdNetwork, SurvivesKilledValidatorAndCatchesUpOnRestart) {
   load.SetDown(victim, true);
   const ExitInfo killed = net_->Kill(victim);
   ASSERT_EQ(killed.signal, SIGKILL) << net_->node(victim).name << " had already ended: " << killed.ToString();
-  std::cout << "[integration] killed backup " << net_->node(victim).name << " (primary is validator-" << *primary
-            << ")\n";
+  std::cout << "[integration] killed backup " << net_->node(victim).name << " (primary is validator-"
+            << *primary << ")\n";
 
   // Commits go on without it, for more than two checkpoint intervals (network init
   // writes checkpoint_interval 32): the others' consensus logs are garbage-collected
@@ -79,7 +79,8 @@ TEST_F(CreditdNetwork, SurvivesKilledValidatorAndCatchesUpOnRestart) {
   ASSERT_TRUE(scans.ok()) << scans.status().ToString();
   EXPECT_GT(scans->front().hashes.size(), missed_up_to);
   std::cout << "[integration] " << owed.size() << " transactions owed, " << scans->front().hashes.size()
-            << " blocks identical on all nodes; " << load.transport_errors() << " batches lost with the victim\n";
+            << " blocks identical on all nodes; " << load.transport_errors()
+            << " batches lost with the victim\n";
 }
 
 TEST_F(CreditdNetwork, ViewChangeAfterPrimaryIsKilled) {
@@ -120,11 +121,12 @@ TEST_F(CreditdNetwork, ViewChangeAfterPrimaryIsKilled) {
     }
     if (!to_first_commit) std::this_thread::sleep_for(milliseconds(10));
   }
-  ASSERT_TRUE(to_first_commit) << "no commit after the primary was killed\n"
-                               << WaitForHeight(*net_, survivors, height_at_kill + 1, milliseconds(0)).ToString();
+  ASSERT_TRUE(to_first_commit)
+      << "no commit after the primary was killed\n"
+      << WaitForHeight(*net_, survivors, height_at_kill + 1, milliseconds(0)).ToString();
   std::cout << "[integration] primary validator-" << old_primary << " killed at height " << height_at_kill
-            << "; first new commit after " << std::chrono::duration_cast<milliseconds>(*to_first_commit).count()
-            << " ms\n";
+            << "; first new commit after "
+            << std::chrono::duration_cast<milliseconds>(*to_first_commit).count() << " ms\n";
 
   // The survivors settle in one later view with another primary, and keep
   // committing; a ?wait=commit submission through a survivor is answered.
@@ -188,8 +190,9 @@ TEST_F(CreditdNetwork, RepeatedKillsLoseNothingCommitted) {
   std::cout << "[integration] kill order seed " << seed << "\n";
   std::mt19937 rng(seed);
 
-  LoadGenerator load(*net_, *factory_, AllNodes(*net_),
-                     LoadOptions{.batch = 20, .pause = milliseconds(40), .probe = true, .probe_timeout_ms = 3000});
+  LoadGenerator load(
+      *net_, *factory_, AllNodes(*net_),
+      LoadOptions{.batch = 20, .pause = milliseconds(40), .probe = true, .probe_timeout_ms = 3000});
   load.Start();
   CC_ASSERT_OK(WaitForHeight(*net_, AllNodes(*net_), 2, kProgressDeadline));
 
@@ -228,8 +231,8 @@ TEST_F(CreditdNetwork, RepeatedKillsLoseNothingCommitted) {
     ASSERT_TRUE(now.ok()) << now.status().ToString();
     CC_ASSERT_OK(WaitForHeight(*net_, {victim}, Max(*now), kProgressDeadline));
     std::cout << "[integration] round " << round << ": killed " << net_->node(victim).name
-              << (round == 1 || round == 4 ? " (the primary)" : "") << " at height "
-              << Max(*heights) << ", restarted it at height " << Max(*now) << ", it caught up\n";
+              << (round == 1 || round == 4 ? " (the primary)" : "") << " at height " << Max(*heights)
+              << ", restarted it at height " << Max(*now) << ", it caught up\n";
   }
   load.Stop();
   for (const auto& id : load.reported_committed()) reported.insert(id);

@@ -102,7 +102,8 @@ void LoadGenerator::ProbeLoop() {
     } else if (answer->http_status == 202) {
       admitted_.push_back(Admitted{tx.id, node});
     } else {
-      ++refusals_["probe_" + (answer->error_code.empty() ? std::to_string(answer->http_status) : answer->error_code)];
+      ++refusals_["probe_" +
+                  (answer->error_code.empty() ? std::to_string(answer->http_status) : answer->error_code)];
     }
   }
 }

@@ -25,9 +25,9 @@
 namespace cc::integration {
 
 struct LoadOptions {
-  size_t batch = 50;                                   // transactions per POST /v1/txs
-  std::chrono::milliseconds pause{50};                 // between batches
-  bool probe = false;                                  // also run the ?wait=commit prober
+  size_t batch = 50;                    // transactions per POST /v1/txs
+  std::chrono::milliseconds pause{50};  // between batches
+  bool probe = false;                   // also run the ?wait=commit prober
   uint32_t probe_timeout_ms = 3000;
 };
 
@@ -39,7 +39,8 @@ class LoadGenerator {
   };
 
   // `targets`: node indexes to submit to. `net` and `factory` must outlive this.
-  LoadGenerator(const TestNetwork& net, TxFactory& factory, std::vector<size_t> targets, LoadOptions options = {});
+  LoadGenerator(const TestNetwork& net, TxFactory& factory, std::vector<size_t> targets,
+                LoadOptions options = {});
   ~LoadGenerator();  // Stop()s
 
   void Start();

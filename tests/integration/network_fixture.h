@@ -20,9 +20,9 @@
 
 namespace cc::integration {
 
-#define CC_ASSERT_OK(expr)                              \
-  do {                                                  \
-    const ::cc::Status cc_assert_status_ = (expr);      \
+#define CC_ASSERT_OK(expr)                                               \
+  do {                                                                   \
+    const ::cc::Status cc_assert_status_ = (expr);                       \
     ASSERT_TRUE(cc_assert_status_.ok()) << cc_assert_status_.ToString(); \
   } while (0)
 
@@ -48,7 +48,9 @@ class CreditdNetwork : public ::testing::Test {
     }
     net_.reset();
     std::cout << "[integration] test took "
-              << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_).count()
+              << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                       start_)
+                     .count()
               << " ms\n";
   }
 

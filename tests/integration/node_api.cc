@@ -21,7 +21,8 @@ Result<json> ParseBody(const std::string& what, const cli::HttpResponse& resp) {
 }
 
 std::string ErrorCode(const json& j) {
-  if (j.contains("error") && j["error"].is_object() && j["error"].contains("code") && j["error"]["code"].is_string()) {
+  if (j.contains("error") && j["error"].is_object() && j["error"].contains("code") &&
+      j["error"]["code"].is_string()) {
     return j["error"]["code"].get<std::string>();
   }
   return "";
@@ -46,8 +47,8 @@ Result<cli::HttpResponse> NodeApi::Call(const std::string& method, const std::st
   auto resp = client_->Send(method, target, token_, body);
   if (!resp.ok()) {
     client_.reset();  // a fresh connection next time
-    return Status::Error(resp.status().code(), method + " " + target + " on :" + std::to_string(port_) + ": " +
-                                                   resp.status().message());
+    return Status::Error(resp.status().code(), method + " " + target + " on :" + std::to_string(port_) +
+                                                   ": " + resp.status().message());
   }
   return resp;
 }
@@ -76,8 +77,10 @@ Result<NodeStatus> NodeApi::Status() {
   s.tip_hash = Str(*j, "tip_hash");
   s.view = U64(*j, "view");
   s.in_view_change = j->value("in_view_change", false);
-  if (j->contains("primary") && (*j)["primary"].is_number_unsigned()) s.primary = (*j)["primary"].get<uint32_t>();
-  if (j->contains("mempool") && (*j)["mempool"].is_object()) s.mempool_txs = U64((*j)["mempool"], "transactions");
+  if (j->contains("primary") && (*j)["primary"].is_number_unsigned())
+    s.primary = (*j)["primary"].get<uint32_t>();
+  if (j->contains("mempool") && (*j)["mempool"].is_object())
+    s.mempool_txs = U64((*j)["mempool"], "transactions");
   if (j->contains("peers") && (*j)["peers"].is_array()) {
     for (const auto& p : (*j)["peers"]) {
       ++s.peers_total;
@@ -99,12 +102,14 @@ Result<BlockInfo> NodeApi::Block(uint64_t height) {
   const std::string target = "/v1/blocks/" + std::to_string(height);
   auto resp = Call("GET", target);
   if (!resp.ok()) return resp.status();
-  if (resp->status == 404) return Status::Error("not_found", "no block " + std::to_string(height) + " on :" + std::to_string(port_));
+  if (resp->status == 404)
+    return Status::Error("not_found", "no block " + std::to_string(height) + " on :" + std::to_string(port_));
   if (resp->status != 200) return Unexpected("GET " + target, *resp);
   auto j = ParseBody("GET " + target, *resp);
   if (!j.ok()) return j.status();
   BlockInfo b;
-  if (!j->contains("header") || !(*j)["header"].is_object() || !j->contains("tx_ids") || !(*j)["tx_ids"].is_array()) {
+  if (!j->contains("header") || !(*j)["header"].is_object() || !j->contains("tx_ids") ||
+      !(*j)["tx_ids"].is_array()) {
     return Unexpected("GET " + target + " (no header or tx_ids)", *resp);
   }
   b.height = U64((*j)["header"], "height");

@@ -36,7 +36,7 @@ struct NodeStatus {
 
 struct BlockInfo {
   uint64_t height = 0;
-  std::string hash;  // header.hash, hex
+  std::string hash;                 // header.hash, hex
   std::vector<std::string> tx_ids;  // hex
 };
 
@@ -82,7 +82,8 @@ class NodeApi {
   uint16_t port() const { return port_; }
 
  private:
-  Result<cli::HttpResponse> Call(const std::string& method, const std::string& target, const std::string& body = "");
+  Result<cli::HttpResponse> Call(const std::string& method, const std::string& target,
+                                 const std::string& body = "");
 
   uint16_t port_;
   std::string token_;

@@ -26,7 +26,7 @@ namespace cc::integration {
 struct ExitInfo {
   bool exited = false;  // normal exit with `code`
   int code = -1;
-  int signal = 0;       // killed by this signal (exited == false)
+  int signal = 0;  // killed by this signal (exited == false)
   std::string ToString() const;
 };
 

@@ -45,7 +45,8 @@ std::optional<std::string> RawPeer::ReadExactly(size_t n, std::chrono::milliseco
   char buf[4096];
   while (out.size() < n) {
     const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+            .count();
     if (left <= 0) {
       if (why) *why = End::kTimeout;
       return std::nullopt;
@@ -71,7 +72,8 @@ RawPeer::End RawPeer::WaitForClose(std::chrono::milliseconds timeout, size_t* re
   char buf[4096];
   for (;;) {
     const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+            .count();
     if (left <= 0) break;
     pollfd p{fd_, POLLIN, 0};
     const int r = ::poll(&p, 1, static_cast<int>(left));
@@ -90,7 +92,9 @@ RawPeer::End RawPeer::WaitForClose(std::chrono::milliseconds timeout, size_t* re
 }
 
 HandshakeDialer::HandshakeDialer(crypto::KeyPair identity, std::string chain_id, std::string acceptor_key)
-    : identity_(std::move(identity)), chain_id_(std::move(chain_id)), acceptor_key_(std::move(acceptor_key)) {}
+    : identity_(std::move(identity)),
+      chain_id_(std::move(chain_id)),
+      acceptor_key_(std::move(acceptor_key)) {}
 
 Status HandshakeDialer::ConnectAndHello(uint16_t port, std::chrono::milliseconds timeout) {
   conn_ = RawPeer::Connect(port);
@@ -126,7 +130,8 @@ Status HandshakeDialer::ReadAcceptorAuth(std::chrono::milliseconds timeout) {
     return Status::Error("bad_handshake", "auth record of length " + std::to_string(length));
   }
   auto body = conn_->ReadExactly(length, timeout, &why);
-  if (!body) return Status::Error(why == RawPeer::End::kClosed ? "closed" : "timeout", "truncated auth record");
+  if (!body)
+    return Status::Error(why == RawPeer::End::kClosed ? "closed" : "timeout", "truncated auth record");
   p2p::RecordOpener opener(handshake_->rx_key());
   auto record = opener.Open(h, *body);
   if (!record.ok()) return record.status();

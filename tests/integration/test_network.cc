@@ -76,14 +76,16 @@ Result<uint16_t> TestNetwork::PickBasePort(size_t nodes) {
   const auto [eph_lo, eph_hi] = EphemeralRange();
   (void)eph_hi;
   uint32_t lo = 30000, hi = 50000 - kHttpOffset - static_cast<uint32_t>(nodes);
-  if (eph_lo > lo + 1000 && eph_lo - kHttpOffset - nodes > lo) hi = std::min<uint32_t>(hi, eph_lo - kHttpOffset - nodes);
+  if (eph_lo > lo + 1000 && eph_lo - kHttpOffset - nodes > lo)
+    hi = std::min<uint32_t>(hi, eph_lo - kHttpOffset - nodes);
   std::mt19937 rng(std::random_device{}());
   std::uniform_int_distribution<uint32_t> dist(lo, hi);
   for (int attempt = 0; attempt < 200; ++attempt) {
     const uint16_t base = static_cast<uint16_t>(dist(rng));
     bool free = true;
     for (size_t k = 0; k < nodes && free; ++k) {
-      free = PortFree(static_cast<uint16_t>(base + k)) && PortFree(static_cast<uint16_t>(base + kHttpOffset + k));
+      free = PortFree(static_cast<uint16_t>(base + k)) &&
+             PortFree(static_cast<uint16_t>(base + kHttpOffset + k));
     }
     if (free) return base;
   }
@@ -110,7 +112,8 @@ Status TestNetwork::Init(const NetworkOptions& options) {
   // file, the link keeps the old inode). A copy if linking is impossible.
   creditd_ = dir_ + "/bin/creditd";
   creditctl_ = dir_ + "/bin/creditctl";
-  for (const auto& [from, to] : {std::pair<std::string, std::string>{kCreditd, creditd_}, {kCreditctl, creditctl_}}) {
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{kCreditd, creditd_}, {kCreditctl, creditctl_}}) {
     std::error_code ec;
     fs::create_hard_link(from, to, ec);
     if (ec) fs::copy_file(from, to, ec);
@@ -131,11 +134,13 @@ Status TestNetwork::Init(const NetworkOptions& options) {
   const size_t total = options.validators + options.observers;
   auto base = PickBasePort(total);
   if (!base.ok()) return base.status();
-  CommandResult init = RunCommand(creditctl_, {"network", "init", "--validators", std::to_string(options.validators),
-                                               "--observers", std::to_string(options.observers), "--out", net_dir_,
-                                               "--base-port", std::to_string(*base)});
+  CommandResult init =
+      RunCommand(creditctl_, {"network", "init", "--validators", std::to_string(options.validators),
+                              "--observers", std::to_string(options.observers), "--out", net_dir_,
+                              "--base-port", std::to_string(*base)});
   if (!init.exit.exited || init.exit.code != 0) {
-    return Status::Error("network_init", "creditctl network init: " + init.exit.ToString() + "\n" + init.output);
+    return Status::Error("network_init",
+                         "creditctl network init: " + init.exit.ToString() + "\n" + init.output);
   }
   auto bench = cli::LoadBenchNetwork(net_dir_);
   if (!bench.ok()) return bench.status();
@@ -182,7 +187,8 @@ Status TestNetwork::Init(const NetworkOptions& options) {
   std::sort(observers.begin(), observers.end(), by_port);
   nodes_ = std::move(validators);
   for (auto& o : observers) nodes_.push_back(std::move(o));
-  if (nodes_.size() != total) return Status::Error("format", "expected " + std::to_string(total) + " node configs");
+  if (nodes_.size() != total)
+    return Status::Error("format", "expected " + std::to_string(total) + " node configs");
   for (size_t i = 0; i < options.validators; ++i) {
     if (nodes_[i].name != "validator-" + std::to_string(i)) {
       return Status::Error("format", "node " + std::to_string(i) + " is " + nodes_[i].name);
@@ -247,16 +253,16 @@ Status TestNetwork::WaitReady(size_t i, std::chrono::milliseconds timeout) {
   NodeApi api(nodes_[i].http_port, bench_.token, std::chrono::milliseconds(2000));
   for (;;) {
     if (auto ended = procs_[i]->Poll()) {
-      return Status::Error("exited", nodes_[i].name + " exited (" + ended->ToString() + ") before it was ready:\n" +
-                                         LogTail(i));
+      return Status::Error("exited", nodes_[i].name + " exited (" + ended->ToString() +
+                                         ") before it was ready:\n" + LogTail(i));
     }
     if (!procs_[i]->running()) return Status::Error("not_running", nodes_[i].name + " is not running");
     auto code = api.Readyz();
     if (code.ok() && *code == 200) return Status::Ok();
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Status::Error("timeout", nodes_[i].name + " not ready within the deadline (last: " +
-                                          (code.ok() ? "HTTP " + std::to_string(*code) : code.status().ToString()) +
-                                          ")");
+      return Status::Error(
+          "timeout", nodes_[i].name + " not ready within the deadline (last: " +
+                         (code.ok() ? "HTTP " + std::to_string(*code) : code.status().ToString()) + ")");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -287,7 +293,8 @@ std::string TestNetwork::LogTail(size_t i, size_t lines) const {
 std::string TestNetwork::AllLogTails(size_t lines) const {
   std::string out;
   for (size_t i = 0; i < nodes_.size(); ++i) {
-    out += "----- last " + std::to_string(lines) + " lines of " + nodes_[i].log_path + " -----\n" + LogTail(i, lines);
+    out += "----- last " + std::to_string(lines) + " lines of " + nodes_[i].log_path + " -----\n" +
+           LogTail(i, lines);
   }
   return out;
 }

@@ -62,7 +62,7 @@ class TestNetwork {
   size_t size() const { return nodes_.size(); }
   size_t validators() const { return validators_; }
   const NodeInfo& node(size_t i) const { return nodes_[i]; }
-  const std::string& dir() const { return dir_; }       // the temporary folder
+  const std::string& dir() const { return dir_; }          // the temporary folder
   const std::string& net_dir() const { return net_dir_; }  // what network init wrote
   const std::string& chain_id() const { return bench_.chain_id; }
   const std::string& writer_token() const { return bench_.token; }

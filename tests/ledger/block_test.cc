@@ -20,8 +20,7 @@ TEST(Block, BuildBlockFollowsTheEncodingRules) {
   EXPECT_EQ(h.prev_hash(), std::string(32, '\0'));
   EXPECT_EQ(h.timestamp_ms(), 1234567u);
   EXPECT_EQ(h.tx_count(), 3u);
-  const std::vector<std::string> ids = {proto::TxId(txs[0]), proto::TxId(txs[1]),
-                                        proto::TxId(txs[2])};
+  const std::vector<std::string> ids = {proto::TxId(txs[0]), proto::TxId(txs[1]), proto::TxId(txs[2])};
   EXPECT_EQ(BlockTxIds(block), ids);
   EXPECT_EQ(h.tx_root(), crypto::MerkleRoot(ids));
   EXPECT_EQ(h.batch_digest(), proto::BatchDigest(1234567, 3, h.tx_root()));
@@ -135,14 +134,10 @@ TEST_F(Certificates, SignatureOfAnotherValidatorOrViewDoesNotCount) {
 }
 
 TEST_F(Certificates, OtherChainOrOtherKeysFail) {
-  EXPECT_EQ(VerifyCertificate(block_.certificate(), header(), "another-chain",
-                              chain_.public_keys())
-                .code(),
+  EXPECT_EQ(VerifyCertificate(block_.certificate(), header(), "another-chain", chain_.public_keys()).code(),
             "bad_certificate");
   ChainBuilder other("cert-chain", 4, "other-validators");
-  EXPECT_EQ(VerifyCertificate(block_.certificate(), header(), chain_.chain_id(),
-                              other.public_keys())
-                .code(),
+  EXPECT_EQ(VerifyCertificate(block_.certificate(), header(), chain_.chain_id(), other.public_keys()).code(),
             "bad_certificate");
   EXPECT_EQ(VerifyCertificate(block_.certificate(), header(), chain_.chain_id(), {}).code(),
             "invalid_argument");

@@ -87,8 +87,8 @@ class ChainBuilder {
     for (uint32_t v : signers) {
       pb::CommitSignature* sig = cert.add_signatures();
       sig->set_validator(v);
-      sig->set_signature(validators_.at(v).Sign(proto::CommitSigningBytes(
-          chain_id_, view, header.height(), header.batch_digest(), v)));
+      sig->set_signature(validators_.at(v).Sign(
+          proto::CommitSigningBytes(chain_id_, view, header.height(), header.batch_digest(), v)));
     }
     return cert;
   }
@@ -121,8 +121,7 @@ class ChainBuilder {
   // "last" -> its height, so a reader can tell which blocks' state is present.
   static StateWrites WritesFor(const pb::CertifiedBlock& block) {
     const uint64_t h = block.block().header().height();
-    return {{BlockStateKey(h), proto::BlockHash(block.block().header())},
-            {"last", std::to_string(h)}};
+    return {{BlockStateKey(h), proto::BlockHash(block.block().header())}, {"last", std::to_string(h)}};
   }
   static std::string BlockStateKey(uint64_t height) {
     std::string digits = std::to_string(height);

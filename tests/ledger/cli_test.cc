@@ -93,20 +93,18 @@ TEST(Creditctl, SubjectKeyReproducesTheSharedVectors) {
   const nlohmann::json v = Vectors();
   TempDir dir;
   const std::string secret = dir.Sub("alliance.secret");
-  ASSERT_TRUE(crypto::SaveSecretFile(
-                  secret, *FromHex(v["alliance_secret_hex"].get<std::string>()))
-                  .ok());
+  ASSERT_TRUE(crypto::SaveSecretFile(secret, *FromHex(v["alliance_secret_hex"].get<std::string>())).ok());
   ASSERT_FALSE(v["valid"].empty());
   for (const auto& c : v["valid"]) {
-    const ProcessResult r = Ctl({"subject-key", "--id-type", c["id_type"], "--id", c["input"],
-                                 "--secret-file", secret});
+    const ProcessResult r =
+        Ctl({"subject-key", "--id-type", c["id_type"], "--id", c["input"], "--secret-file", secret});
     EXPECT_EQ(r.exit_code, 0) << c.dump() << r.err;
     EXPECT_EQ(r.out, c["subject_key"].get<std::string>() + "\n") << c.dump();
   }
   ASSERT_FALSE(v["invalid"].empty());
   for (const auto& c : v["invalid"]) {
-    const ProcessResult r = Ctl({"subject-key", "--id-type", c["id_type"], "--id", c["input"],
-                                 "--secret-file", secret});
+    const ProcessResult r =
+        Ctl({"subject-key", "--id-type", c["id_type"], "--id", c["input"], "--secret-file", secret});
     EXPECT_EQ(r.exit_code, 1) << c.dump();
     EXPECT_TRUE(Contains(r.err, ": " + c["error"].get<std::string>() + ":")) << c.dump() << r.err;
     EXPECT_TRUE(r.out.empty());
@@ -117,21 +115,19 @@ TEST(Creditctl, SubjectKeyReadsTheIdFromStdin) {
   const nlohmann::json v = Vectors();
   TempDir dir;
   const std::string secret = dir.Sub("alliance.secret");
-  ASSERT_TRUE(crypto::SaveSecretFile(
-                  secret, *FromHex(v["alliance_secret_hex"].get<std::string>()))
-                  .ok());
+  ASSERT_TRUE(crypto::SaveSecretFile(secret, *FromHex(v["alliance_secret_hex"].get<std::string>())).ok());
   const auto& c = v["valid"][0];
-  const ProcessResult r = Ctl({"subject-key", "--id-type", c["id_type"], "--id", "-",
-                               "--secret-file", secret},
-                              c["input"].get<std::string>() + "\n");
+  const ProcessResult r =
+      Ctl({"subject-key", "--id-type", c["id_type"], "--id", "-", "--secret-file", secret},
+          c["input"].get<std::string>() + "\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, c["subject_key"].get<std::string>() + "\n");
 }
 
 TEST(Creditctl, SubjectKeyReportsBadSecretFiles) {
   TempDir dir;
-  ProcessResult r = Ctl({"subject-key", "--id-type", "passport", "--id", "E12345678",
-                         "--secret-file", dir.Sub("missing")});
+  ProcessResult r =
+      Ctl({"subject-key", "--id-type", "passport", "--id", "E12345678", "--secret-file", dir.Sub("missing")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "io")) << r.err;
   const std::string loose = dir.Sub("loose.secret");
@@ -193,17 +189,17 @@ TEST(Creditctl, VerifyProofChecksAProofServedByALedger) {
   }
   const std::string keys = Join(chain.public_keys());
   for (const char* file : {"proof.bin", "proof.hex"}) {
-    const ProcessResult r = Ctl({"verify-proof", "--proof", dir.Sub(file), "--chain-id",
-                                 chain.chain_id(), "--validators", keys});
+    const ProcessResult r =
+        Ctl({"verify-proof", "--proof", dir.Sub(file), "--chain-id", chain.chain_id(), "--validators", keys});
     EXPECT_EQ(r.exit_code, 0) << file << r.out << r.err;
     EXPECT_TRUE(Contains(r.out, "at height 2 index 6")) << r.out;
   }
-  ProcessResult r = Ctl({"verify-proof", "--proof", dir.Sub("forged.bin"), "--chain-id",
-                         chain.chain_id(), "--validators", keys});
+  ProcessResult r = Ctl({"verify-proof", "--proof", dir.Sub("forged.bin"), "--chain-id", chain.chain_id(),
+                         "--validators", keys});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.out, "bad_proof")) << r.out;
-  r = Ctl({"verify-proof", "--proof", dir.Sub("proof.bin"), "--chain-id", "other-chain",
-           "--validators", keys});
+  r = Ctl(
+      {"verify-proof", "--proof", dir.Sub("proof.bin"), "--chain-id", "other-chain", "--validators", keys});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.out, "bad_certificate")) << r.out;
   std::ofstream(dir.Sub("junk")) << "not a proof at all";

@@ -18,8 +18,8 @@
 namespace cc::ledger {
 namespace {
 
-using testing::ChainBuilder;
 using cc::testing::TempDir;
+using testing::ChainBuilder;
 
 const std::string kWriter = CC_BINARY_DIR "/tests/ledger/ledger_crash_writer";
 constexpr int kBlocks = 60;
@@ -83,8 +83,7 @@ class CrashTest : public ::testing::Test {
     auto stored = ledger.GetBlock(h);
     ASSERT_TRUE(stored.ok()) << h;
     EXPECT_EQ(stored->SerializeAsString(), b.SerializeAsString());
-    EXPECT_EQ(ledger.GetState(ChainBuilder::BlockStateKey(h)),
-              proto::BlockHash(b.block().header()));
+    EXPECT_EQ(ledger.GetState(ChainBuilder::BlockStateKey(h)), proto::BlockHash(b.block().header()));
     for (int i = 0; i < b.block().txs_size(); ++i) {
       auto loc = ledger.FindTx(proto::TxId(b.block().txs(i)));
       ASSERT_TRUE(loc.ok()) << "block " << h << " tx " << i;
@@ -97,8 +96,7 @@ class CrashTest : public ::testing::Test {
     if (h > static_cast<uint64_t>(kBlocks)) return;
     const pb::CertifiedBlock& b = (*expected_)[h - 1];
     EXPECT_EQ(ledger.GetBlock(h).status().code(), "not_found");
-    EXPECT_EQ(ledger.GetBlockByHash(proto::BlockHash(b.block().header())).status().code(),
-              "not_found");
+    EXPECT_EQ(ledger.GetBlockByHash(proto::BlockHash(b.block().header())).status().code(), "not_found");
     EXPECT_FALSE(ledger.GetState(ChainBuilder::BlockStateKey(h)));
     for (int i = 0; i < b.block().txs_size(); ++i) {
       EXPECT_EQ(ledger.FindTx(proto::TxId(b.block().txs(i))).status().code(), "not_found")
@@ -140,8 +138,7 @@ TEST_F(CrashTest, KilledWriterLeavesWholeBlocksOnly) {
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     const Ledger& ledger = **opened;
     const uint64_t h = ledger.Height();
-    std::cout << "[ crash    ] killed after report " << reported << "; recovered tip " << h
-              << "\n";
+    std::cout << "[ crash    ] killed after report " << reported << "; recovered tip " << h << "\n";
     EXPECT_GE(h, reported);  // a reported block was synced
     EXPECT_GT(h, previous_tip);
     const ChainReport report = VerifyChain(ledger, "crash-chain", *keys_);

@@ -15,8 +15,8 @@
 namespace cc::ledger {
 namespace {
 
-using testing::ChainBuilder;
 using cc::testing::TempDir;
+using testing::ChainBuilder;
 
 struct MemoryFactory {
   std::unique_ptr<Ledger> Make() { return std::make_unique<MemoryLedger>(); }
@@ -47,8 +47,7 @@ class LedgerContract : public ::testing::Test {
   // Nothing of `b` may be visible.
   void ExpectAbsent(const pb::CertifiedBlock& b, uint64_t height_before) {
     EXPECT_EQ(ledger_->Height(), height_before);
-    EXPECT_EQ(ledger_->GetBlockByHash(proto::BlockHash(b.block().header())).status().code(),
-              "not_found");
+    EXPECT_EQ(ledger_->GetBlockByHash(proto::BlockHash(b.block().header())).status().code(), "not_found");
     for (const auto& id : BlockTxIds(b.block())) {
       EXPECT_EQ(ledger_->FindTx(id).status().code(), "not_found");
     }
@@ -96,8 +95,7 @@ TYPED_TEST(LedgerContract, AppendThenLookUpByHeightHashAndTxWithProofs) {
     }
   }
   EXPECT_EQ(this->ledger_->GetBlock(6).status().code(), "not_found");
-  const ChainReport report =
-      VerifyChain(*this->ledger_, this->chain_.chain_id(), this->chain_.public_keys());
+  const ChainReport report = VerifyChain(*this->ledger_, this->chain_.chain_id(), this->chain_.public_keys());
   EXPECT_TRUE(report.ok()) << report.reason;
   EXPECT_EQ(report.height, 5u);
 }

@@ -14,9 +14,9 @@
 namespace cc::ledger {
 namespace {
 
+using cc::testing::TempDir;
 using testing::ChainBuilder;
 using testing::RawDb;
-using cc::testing::TempDir;
 
 class LevelDbLedgerTest : public ::testing::Test {
  protected:
@@ -111,8 +111,7 @@ TEST_F(LevelDbLedgerTest, OpenDetectsATipThatDoesNotMatchItsBlock) {
   });
   auto opened = LevelDbLedger::Open(path_);
   EXPECT_EQ(opened.status().code(), "corruption");
-  EXPECT_NE(opened.status().message().find("height 3"), std::string::npos)
-      << opened.status().ToString();
+  EXPECT_NE(opened.status().message().find("height 3"), std::string::npos) << opened.status().ToString();
 }
 
 TEST_F(LevelDbLedgerTest, OpenDetectsAMissingTipBlockOrCertificate) {
@@ -129,9 +128,7 @@ TEST_F(LevelDbLedgerTest, OpenDetectsAMissingTipBlockOrCertificate) {
 TEST_F(LevelDbLedgerTest, OpenDetectsABlockAboveTheTip) {
   WriteChain(2, 1);
   const pb::CertifiedBlock extra = chain_.Next(1);
-  Damage([&](RawDb& raw) {
-    ASSERT_TRUE(raw.Put(keys::Block(3), extra.block().SerializeAsString()));
-  });
+  Damage([&](RawDb& raw) { ASSERT_TRUE(raw.Put(keys::Block(3), extra.block().SerializeAsString())); });
   EXPECT_EQ(LevelDbLedger::Open(path_).status().code(), "corruption");
 }
 
@@ -149,9 +146,7 @@ TEST_F(LevelDbLedgerTest, VerifyChainNamesAHeaderEditedInTheMiddle) {
 
 TEST_F(LevelDbLedgerTest, VerifyChainNamesAMissingIndexEntry) {
   WriteChain(4, 3);
-  Damage([&](RawDb& raw) {
-    ASSERT_TRUE(raw.Delete(keys::TxIndex(proto::TxId(blocks_[1].block().txs(2)))));
-  });
+  Damage([&](RawDb& raw) { ASSERT_TRUE(raw.Delete(keys::TxIndex(proto::TxId(blocks_[1].block().txs(2))))); });
   const ChainReport r = Verify();
   EXPECT_EQ(r.first_bad, 2u) << r.reason;
   EXPECT_NE(r.reason.find("not indexed"), std::string::npos) << r.reason;

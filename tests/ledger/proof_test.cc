@@ -70,8 +70,8 @@ TEST_F(Proofs, HeaderThatDoesNotMatchItsCertificateFails) {
   p.mutable_header()->set_tx_count(1);
   p.mutable_header()->set_tx_root(fake.block().header().tx_root());
   EXPECT_EQ(Verify(p).code(), "bad_proof");  // batch digest no longer matches
-  p.mutable_header()->set_batch_digest(proto::BatchDigest(
-      p.header().timestamp_ms(), 1, fake.block().header().tx_root()));
+  p.mutable_header()->set_batch_digest(
+      proto::BatchDigest(p.header().timestamp_ms(), 1, fake.block().header().tx_root()));
   EXPECT_EQ(Verify(p).code(), "bad_certificate");  // nobody signed that digest
 }
 

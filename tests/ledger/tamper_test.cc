@@ -13,11 +13,11 @@
 namespace cc::ledger {
 namespace {
 
-using testing::ChainBuilder;
 using cc::testing::ProcessResult;
-using testing::RawDb;
 using cc::testing::RunProcess;
 using cc::testing::TempDir;
+using testing::ChainBuilder;
+using testing::RawDb;
 
 const std::string kCreditctl = CC_BINARY_DIR "/cli/creditctl";
 
@@ -104,8 +104,7 @@ TEST_F(Tamper, CertificatesFromOtherValidatorsAreNamedByHeight) {
   std::string list;
   for (const auto& k : others.public_keys()) list += (list.empty() ? "" : ",") + ToHex(k);
   const ProcessResult r = RunProcess(
-      kCreditctl, {"verify", "--data-dir", data_dir_, "--chain-id", chain_.chain_id(),
-                   "--validators", list});
+      kCreditctl, {"verify", "--data-dir", data_dir_, "--chain-id", chain_.chain_id(), "--validators", list});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("height 1:"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.out.find("bad_certificate"), std::string::npos) << r.out;

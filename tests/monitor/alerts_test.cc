@@ -2,7 +2,6 @@
 // thread, SSE delivery, resume after Last-Event-ID with a gap notice, limits), and
 // the JSON helpers the alerts use.
 #include "monitor/alerts.h"
-#include "contracts/retention.h"
 
 #include <gtest/gtest.h>
 
@@ -11,9 +10,10 @@
 #include <mutex>
 #include <set>
 
+#include "contracts/retention.h"
 #include "crypto/keys.h"
-#include "wire/credit_json.h"
 #include "proto/canonical.h"
+#include "wire/credit_json.h"
 
 namespace cc::monitor {
 namespace {

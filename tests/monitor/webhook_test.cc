@@ -1,6 +1,8 @@
 // WebhookSender against an in-test HTTP server on 127.0.0.1: signed bodies, retry
 // with back-off on failures that may pass, no retry on a refusal, bounded attempts
 // against a dead endpoint. Also the node-local Watchlist store.
+#include "monitor/webhook.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -17,7 +19,6 @@
 
 #include "common/hex.h"
 #include "crypto/keys.h"
-#include "monitor/webhook.h"
 #include "monitor/watchlist.h"
 
 namespace cc::monitor {

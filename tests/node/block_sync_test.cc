@@ -42,7 +42,7 @@ TEST(SyncClient, AsksOnlyWhenBehindAndRetriesAfterTimeout) {
   clock.Advance(std::chrono::milliseconds(999));
   EXPECT_FALSE(client.Poll(4).has_value());  // still outstanding
   clock.Advance(std::chrono::milliseconds(1));
-  EXPECT_TRUE(client.Poll(4).has_value());  // timed out: asks again
+  EXPECT_TRUE(client.Poll(4).has_value());    // timed out: asks again
   EXPECT_FALSE(client.Poll(10).has_value());  // caught up
   pb::BlockSyncResponse resp;
   resp.set_tip_height(12);

@@ -48,10 +48,18 @@ TEST(NodeConfig, EveryErrorNamesTheField) {
       {[](auto& j) { j["peers"][0]["public_key"] = "abc"; }, "peers[0].public_key:"},
       {[](auto& j) { j["peers"][0]["colour"] = "red"; }, "peers[0].colour: unknown field"},
       {[](auto& j) { j["api_tokens"][0]["role"] = "root"; }, "api_tokens[0].role:"},
-      {[](auto& j) { j["consensus"] = {{"tick_ms", 0}}; }, "consensus.tick_ms:"},
-      {[](auto& j) { j["consensus"] = {{"watermark_window", 100}, {"checkpoint_interval", 32}}; },
+      {[](auto& j) {
+         j["consensus"] = {{"tick_ms", 0}};
+       },
+       "consensus.tick_ms:"},
+      {[](auto& j) {
+         j["consensus"] = {{"watermark_window", 100}, {"checkpoint_interval", 32}};
+       },
        "consensus.watermark_window:"},
-      {[](auto& j) { j["mempool"] = {{"max_txs", "many"}}; }, "mempool.max_txs:"},
+      {[](auto& j) {
+         j["mempool"] = {{"max_txs", "many"}};
+       },
+       "mempool.max_txs:"},
       {[](auto& j) { j["member_id"] = "member-0"; }, "member_key_file:"},
       {[](auto& j) { j["surprise"] = true; }, "surprise: unknown field"},
       {[](auto& j) { j["alert_webhook_url"] = "https://example/hook"; }, "alert_webhook_url:"},

@@ -82,7 +82,8 @@ class RecordingLedger final : public ledger::Ledger {
   Result<ledger::TxLocation> FindTx(std::string_view id) const override { return inner_.FindTx(id); }
   Result<pb::TxProof> GetTxProof(std::string_view id) const override { return inner_.GetTxProof(id); }
   std::optional<std::string> GetState(std::string_view key) const override { return inner_.GetState(key); }
-  std::vector<std::pair<std::string, std::string>> ScanState(std::string_view prefix, size_t limit) const override {
+  std::vector<std::pair<std::string, std::string>> ScanState(std::string_view prefix,
+                                                             size_t limit) const override {
     return inner_.ScanState(prefix, limit);
   }
   Status AppendRecords(const std::vector<pb::ReplicaRecord>& records) override {
@@ -139,7 +140,9 @@ class RecordingExecutor final : public BlockExecutor {
   const ledger::Ledger& ledger_;
 };
 
-crypto::KeyPair Key(uint32_t i) { return crypto::KeyPair::FromSeed(crypto::Blake2b256("driver-test/" + std::to_string(i))); }
+crypto::KeyPair Key(uint32_t i) {
+  return crypto::KeyPair::FromSeed(crypto::Blake2b256("driver-test/" + std::to_string(i)));
+}
 
 struct Fixture {
   explicit Fixture(uint32_t n) {
@@ -161,8 +164,8 @@ struct Fixture {
     return hooks;
   }
   std::unique_ptr<ConsensusDriver> Driver() {
-    return std::make_unique<ConsensusDriver>(options, SystemClock::Get(), *signer, *verifier, ledger, executor,
-                                             sender, Hooks());
+    return std::make_unique<ConsensusDriver>(options, SystemClock::Get(), *signer, *verifier, ledger,
+                                             executor, sender, Hooks());
   }
 
   Journal journal;
@@ -210,11 +213,13 @@ TEST(ConsensusDriver, ExecutesAndAppendsCommittedBatchesInSequenceOrder) {
   driver->Stop();
   std::vector<std::string> order;
   for (const auto& e : f.journal.entries()) {
-    if (e.rfind("execute:", 0) == 0 || e.rfind("append:", 0) == 0 || e.rfind("committed:", 0) == 0) order.push_back(e);
+    if (e.rfind("execute:", 0) == 0 || e.rfind("append:", 0) == 0 || e.rfind("committed:", 0) == 0)
+      order.push_back(e);
   }
   std::vector<std::string> expected;
   for (int h = 1; h <= kBlocks; ++h) {
-    for (const char* stage : {"execute:", "append:", "committed:"}) expected.push_back(stage + std::to_string(h));
+    for (const char* stage : {"execute:", "append:", "committed:"})
+      expected.push_back(stage + std::to_string(h));
   }
   EXPECT_EQ(order, expected);
   EXPECT_EQ(f.ledger.Height(), static_cast<uint64_t>(kBlocks));

@@ -83,8 +83,8 @@ TEST(CanonicalEncoding, BlockHeaderAndBatchDigest) {
   h.set_timestamp_ms(1700000000000ULL);
   h.set_tx_count(2);
   const std::string expected = B("creditchain/block/v1") + U64(5) + B(std::string(32, '\0')) +
-                               B(std::string(32, 'd')) + B(std::string(32, 't')) +
-                               B(std::string(32, 'S')) + U64(1700000000000ULL) + U32(2);
+                               B(std::string(32, 'd')) + B(std::string(32, 't')) + B(std::string(32, 'S')) +
+                               U64(1700000000000ULL) + U32(2);
   EXPECT_EQ(BlockHeaderBytes(h), expected);
   EXPECT_EQ(BlockHash(h), crypto::Blake2b256(expected));
 
@@ -105,8 +105,7 @@ TEST(CanonicalEncoding, BatchDigestOfBindsOrderAndTimestamp) {
   later.set_timestamp_ms(11);
   EXPECT_NE(BatchDigestOf(a), BatchDigestOf(swapped));
   EXPECT_NE(BatchDigestOf(a), BatchDigestOf(later));
-  EXPECT_EQ(BatchDigestOf(a),
-            BatchDigest(10, 2, crypto::MerkleRoot({TxId("x"), TxId("y")})));
+  EXPECT_EQ(BatchDigestOf(a), BatchDigest(10, 2, crypto::MerkleRoot({TxId("x"), TxId("y")})));
 }
 
 TEST(CanonicalEncoding, ViewChangeAndNewViewLayouts) {
@@ -120,9 +119,9 @@ TEST(CanonicalEncoding, ViewChangeAndNewViewLayouts) {
   p->mutable_preprepare()->set_digest(std::string(32, 'd'));
   vc.set_replica(3);
   vc.set_signature("sig");
-  EXPECT_EQ(ViewChangeSigningBytes("c", vc),
-            B("creditchain/viewchange/v1") + B("c") + U64(2) + U64(16) + B(std::string(32, 'c')) +
-                U32(1) + U64(1) + U64(17) + B(std::string(32, 'd')) + U32(3));
+  EXPECT_EQ(ViewChangeSigningBytes("c", vc), B("creditchain/viewchange/v1") + B("c") + U64(2) + U64(16) +
+                                                 B(std::string(32, 'c')) + U32(1) + U64(1) + U64(17) +
+                                                 B(std::string(32, 'd')) + U32(3));
   pb::NewView nv;
   nv.set_view(2);
   *nv.add_view_changes() = vc;
@@ -130,9 +129,8 @@ TEST(CanonicalEncoding, ViewChangeAndNewViewLayouts) {
   pp->set_sequence(17);
   pp->set_digest(std::string(32, 'd'));
   nv.set_replica(2);
-  EXPECT_EQ(NewViewSigningBytes("c", nv),
-            B("creditchain/newview/v1") + B("c") + U64(2) + U32(1) + U32(3) + B("sig") + U32(1) +
-                U64(17) + B(std::string(32, 'd')) + U32(2));
+  EXPECT_EQ(NewViewSigningBytes("c", nv), B("creditchain/newview/v1") + B("c") + U64(2) + U32(1) + U32(3) +
+                                              B("sig") + U32(1) + U64(17) + B(std::string(32, 'd')) + U32(2));
 }
 
 TEST(ParseCanonicalTx, AcceptsCanonicalAndRefusesMalleatedBytes) {
@@ -153,8 +151,8 @@ TEST(ParseCanonicalTx, AcceptsCanonicalAndRefusesMalleatedBytes) {
   // Fields out of order: signature (field 2) first, then body (field 1).
   std::string sig_field = std::string("\x12\x40", 2) + std::string(64, 's');
   std::string body_bytes = tx.body().SerializeAsString();
-  std::string reordered = sig_field + std::string(1, '\x0a') +
-                          std::string(1, static_cast<char>(body_bytes.size())) + body_bytes;
+  std::string reordered =
+      sig_field + std::string(1, '\x0a') + std::string(1, static_cast<char>(body_bytes.size())) + body_bytes;
   EXPECT_EQ(ParseCanonicalTx(reordered, &parsed).code(), "non_canonical");
   EXPECT_EQ(ParseCanonicalTx(std::string("\xff\xff\xff", 3), &parsed).code(), "malformed");
 }

@@ -33,8 +33,7 @@ void FillVote(Vote* vote, const VoteInfo& v, uint32_t self) {
 
 class EquivocatingPrimary final : public ByzantineBehaviour {
  public:
-  EquivocatingPrimary(bool collude, EquivocationSplit split)
-      : collude_(collude), fixed_(std::move(split)) {}
+  EquivocatingPrimary(bool collude, EquivocationSplit split) : collude_(collude), fixed_(std::move(split)) {}
   const char* name() const override { return collude_ ? "equivocating+colluding" : "equivocating"; }
   bool equivocated() const override { return equivocated_; }
 
@@ -96,8 +95,7 @@ class EquivocatingPrimary final : public ByzantineBehaviour {
     uint32_t witness = 0;
   };
 
-  static Plan Split(ByzantineContext& ctx, const pb::ConsensusMessage& m,
-                    const EquivocationSplit& fixed) {
+  static Plan Split(ByzantineContext& ctx, const pb::ConsensusMessage& m, const EquivocationSplit& fixed) {
     Plan plan;
     plan.alt = m;
     auto* pp = plan.alt.mutable_preprepare();
@@ -255,9 +253,7 @@ std::unique_ptr<ByzantineBehaviour> MakeEquivocatingPrimary(bool collude, Equivo
 std::unique_ptr<ByzantineBehaviour> MakeWrongDigestVoter(double rate) {
   return std::make_unique<WrongDigestVoter>(rate);
 }
-std::unique_ptr<ByzantineBehaviour> MakeReplayer(double rate) {
-  return std::make_unique<Replayer>(rate);
-}
+std::unique_ptr<ByzantineBehaviour> MakeReplayer(double rate) { return std::make_unique<Replayer>(rate); }
 std::unique_ptr<ByzantineBehaviour> MakeSilent() { return std::make_unique<Silent>(); }
 std::unique_ptr<ByzantineBehaviour> MakeWithholdingPrimary(std::set<std::string> withheld) {
   return std::make_unique<WithholdingPrimary>(std::move(withheld));

@@ -61,9 +61,7 @@ class ByzantineBehaviour {
     ctx.send(out.to, out.message);
   }
   // Runs before an inbound event reaches the replica; false hides it.
-  virtual bool OnReceive(ByzantineContext& /*ctx*/, const consensus::Event& /*event*/) {
-    return true;
-  }
+  virtual bool OnReceive(ByzantineContext& /*ctx*/, const consensus::Event& /*event*/) { return true; }
   virtual void OnTick(ByzantineContext& /*ctx*/) {}
   // True once it has sent an honest replica two conflicting signed votes for one
   // (view, sequence): something that replica can prove.
@@ -76,8 +74,7 @@ struct EquivocationSplit {
   std::set<uint32_t> alt_group;  // receive the alternative batch
   int witness = -1;              // receives both
 };
-std::unique_ptr<ByzantineBehaviour> MakeEquivocatingPrimary(bool collude,
-                                                            EquivocationSplit split = {});
+std::unique_ptr<ByzantineBehaviour> MakeEquivocatingPrimary(bool collude, EquivocationSplit split = {});
 // `rate`: share of its prepares/commits/checkpoints sent with a wrong digest.
 std::unique_ptr<ByzantineBehaviour> MakeWrongDigestVoter(double rate);
 // `rate`: chance per tick of replaying 1-3 old messages.

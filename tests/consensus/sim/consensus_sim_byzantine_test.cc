@@ -25,8 +25,9 @@ TEST(PbftSimulation, SafeAndLiveWithEquivocatingPrimary) {
     // The first primary equivocates in view 0 before any timer can fire, to a
     // witness that receives both versions: that witness must output Evidence.
     if (r.replicas[0].equivocated && r.evidence_against.at(0) == 0) {
-      return std::string("replica 0 sent two signed pre-prepares for one (view, sequence) to an "
-                         "honest witness, but no honest replica output Evidence against it");
+      return std::string(
+          "replica 0 sent two signed pre-prepares for one (view, sequence) to an "
+          "honest witness, but no honest replica output Evidence against it");
     }
     return std::string();
   });
@@ -42,9 +43,7 @@ TEST(PbftSimulation, SafeAndLiveWithReplayingReplica) { ExpectAllSeedsPass(Repla
 
 TEST(PbftSimulation, SafeAndLiveWithSilentReplica) { ExpectAllSeedsPass(SilentReplicaScenario); }
 
-TEST(PbftSimulation, SafeAndLiveWithWithholdingPrimary) {
-  ExpectAllSeedsPass(WithholdingPrimaryScenario);
-}
+TEST(PbftSimulation, SafeAndLiveWithWithholdingPrimary) { ExpectAllSeedsPass(WithholdingPrimaryScenario); }
 
 // The first primary is silent and one honest replica is cut off until tick 300:
 // it times out alone and keeps asking for ever higher views, while the other two

@@ -85,10 +85,10 @@ TEST(PbftSimulation, LaggingReplicaCatchesUpByStateTransfer) {
     }
     const ReplicaSummary& l = r.replicas[lagger];
     if (ahead > l.height_at_gst && l.fetched_commits == 0) {
-      return "replica " + std::to_string(lagger) + " was at height " +
-             std::to_string(l.height_at_gst) + " when peers had stable checkpoint " +
-             std::to_string(ahead) + ", yet committed nothing by block sync (" +
-             std::to_string(l.fetch_requests) + " fetch requests)";
+      return "replica " + std::to_string(lagger) + " was at height " + std::to_string(l.height_at_gst) +
+             " when peers had stable checkpoint " + std::to_string(ahead) +
+             ", yet committed nothing by block sync (" + std::to_string(l.fetch_requests) +
+             " fetch requests)";
     }
     return std::string();
   });

@@ -75,7 +75,8 @@ ScenarioConfig PartitionsScenario(uint64_t seed) {
     p.start = shape.Uniform(0, c.gst - 50);
     p.end = shape.Uniform(p.start + 20, c.gst);
     const uint32_t groups = static_cast<uint32_t>(shape.Uniform(2, 3));
-    for (uint32_t r = 0; r < c.n; ++r) p.group_of.push_back(static_cast<uint32_t>(shape.Uniform(0, groups - 1)));
+    for (uint32_t r = 0; r < c.n; ++r)
+      p.group_of.push_back(static_cast<uint32_t>(shape.Uniform(0, groups - 1)));
     c.partitions.push_back(std::move(p));
   }
   return c;
@@ -147,8 +148,8 @@ ScenarioConfig EquivocatingPrimaryScenario(uint64_t seed) {
   // surely receives both versions.
   for (uint32_t r = 0; r < F(c); ++r) {
     if (r == 0 || shape.Chance(0.5)) {
-      c.byzantine[r] = shape.Chance(0.5) ? ByzantineKind::kColludingEquivocator
-                                         : ByzantineKind::kEquivocatingPrimary;
+      c.byzantine[r] =
+          shape.Chance(0.5) ? ByzantineKind::kColludingEquivocator : ByzantineKind::kEquivocatingPrimary;
     }
   }
   return c;

@@ -23,8 +23,7 @@ SafetyChecker::SafetyChecker(std::string chain_id, uint32_t n, consensus::Verifi
       occurrences_(n),
       executed_(n) {}
 
-std::string SafetyChecker::OnCommitted(uint32_t r, uint64_t height,
-                                       const consensus::CommittedBatch& c) {
+std::string SafetyChecker::OnCommitted(uint32_t r, uint64_t height, const consensus::CommittedBatch& c) {
   ++checks_;
   const uint64_t seq = c.sequence;
   const std::string digest = proto::BatchDigestOf(c.batch);
@@ -35,14 +34,13 @@ std::string SafetyChecker::OnCommitted(uint32_t r, uint64_t height,
            ") after executing up to " + std::to_string(height);
   }
   if (seq != height + 1) {
-    return "committed sequence not contiguous: " + R(r) + " committed " + S(seq) +
-           " with ledger height " + std::to_string(height);
+    return "committed sequence not contiguous: " + R(r) + " committed " + S(seq) + " with ledger height " +
+           std::to_string(height);
   }
   const auto& cert = c.certificate;
   if (cert.sequence() != seq || cert.digest() != digest) {
-    return "certificate does not match batch: " + R(r) + " " + S(seq) + " batch digest " +
-           ShortHex(digest) + ", certificate s" + std::to_string(cert.sequence()) + " d=" +
-           ShortHex(cert.digest());
+    return "certificate does not match batch: " + R(r) + " " + S(seq) + " batch digest " + ShortHex(digest) +
+           ", certificate s" + std::to_string(cert.sequence()) + " d=" + ShortHex(cert.digest());
   }
   if (check_certificates_) {
     std::set<uint32_t> valid;
@@ -53,9 +51,8 @@ std::string SafetyChecker::OnCommitted(uint32_t r, uint64_t height,
       if (verifier_.Verify(sig.validator(), bytes, sig.signature())) valid.insert(sig.validator());
     }
     if (valid.size() < 2 * f_ + 1) {
-      return "certificate without quorum: " + R(r) + " " + S(seq) + " has " +
-             std::to_string(valid.size()) + " distinct valid commit signatures, needs " +
-             std::to_string(2 * f_ + 1);
+      return "certificate without quorum: " + R(r) + " " + S(seq) + " has " + std::to_string(valid.size()) +
+             " distinct valid commit signatures, needs " + std::to_string(2 * f_ + 1);
     }
   }
 
@@ -67,9 +64,9 @@ std::string SafetyChecker::OnCommitted(uint32_t r, uint64_t height,
     a.digest = digest;
     a.ids = ids;
   } else if (a.digest != digest || a.ids != ids) {
-    return "SAFETY: " + R(r) + " committed digest " + ShortHex(digest) + " (" +
-           std::to_string(ids.size()) + " requests) at " + S(seq) + " but " + R(a.first) +
-           " committed " + ShortHex(a.digest) + " (" + std::to_string(a.ids.size()) + " requests)";
+    return "SAFETY: " + R(r) + " committed digest " + ShortHex(digest) + " (" + std::to_string(ids.size()) +
+           " requests) at " + S(seq) + " but " + R(a.first) + " committed " + ShortHex(a.digest) + " (" +
+           std::to_string(a.ids.size()) + " requests)";
   }
 
   auto& occurs = occurrences_[r];
@@ -80,22 +77,21 @@ std::string SafetyChecker::OnCommitted(uint32_t r, uint64_t height,
     }
   }
   for (uint32_t i = 0; i < ids.size(); ++i) {
-    const bool flagged =
-        std::find(c.duplicates.begin(), c.duplicates.end(), i) != c.duplicates.end();
+    const bool flagged = std::find(c.duplicates.begin(), c.duplicates.end(), i) != c.duplicates.end();
     bool recent = !in_batch.insert(ids[i]).second;
     auto it = occurs.find(ids[i]);
     if (it != occurs.end()) {
       for (uint64_t at : it->second) recent |= at < seq && at + duplicate_window_ >= seq;
     }
     if (!flagged && recent) {
-      return "request delivered twice: " + R(r) + " " + S(seq) + " executes request " +
-             ShortHex(ids[i]) + " (index " + std::to_string(i) +
+      return "request delivered twice: " + R(r) + " " + S(seq) + " executes request " + ShortHex(ids[i]) +
+             " (index " + std::to_string(i) +
              ") again, not marked duplicate although it occurs in the previous " +
              std::to_string(duplicate_window_) + " batches";
     }
     if (flagged && !recent) {
-      return "request skipped: " + R(r) + " " + S(seq) + " marks request " + ShortHex(ids[i]) +
-             " (index " + std::to_string(i) + ") duplicate but it occurs in none of the previous " +
+      return "request skipped: " + R(r) + " " + S(seq) + " marks request " + ShortHex(ids[i]) + " (index " +
+             std::to_string(i) + ") duplicate but it occurs in none of the previous " +
              std::to_string(duplicate_window_) + " batches";
     }
     if (!flagged) executed_[r].insert(ids[i]);
@@ -124,9 +120,8 @@ std::string SafetyChecker::OnEvidence(uint32_t r, const pb::Evidence& e) {
   if (!DescribeVote(e.first(), &a) || !DescribeVote(e.second(), &b)) {
     return "bad evidence from " + R(r) + ": not two votes";
   }
-  if (a.replica != e.replica() || b.replica != e.replica() || a.view != e.view() ||
-      b.view != e.view() || a.sequence != e.sequence() || b.sequence != e.sequence() ||
-      a.digest == b.digest) {
+  if (a.replica != e.replica() || b.replica != e.replica() || a.view != e.view() || b.view != e.view() ||
+      a.sequence != e.sequence() || b.sequence != e.sequence() || a.digest == b.digest) {
     return "bad evidence from " + R(r) + " against " + R(e.replica()) +
            ": votes do not conflict for its (view, sequence)";
   }
@@ -135,8 +130,8 @@ std::string SafetyChecker::OnEvidence(uint32_t r, const pb::Evidence& e) {
     return "bad evidence from " + R(r) + " against " + R(e.replica()) + ": invalid signature";
   }
   if (honest(e.replica())) {
-    return "honest " + R(e.replica()) + " accused by " + R(r) + " at v" +
-           std::to_string(e.view()) + " s" + std::to_string(e.sequence()) +
+    return "honest " + R(e.replica()) + " accused by " + R(r) + " at v" + std::to_string(e.view()) + " s" +
+           std::to_string(e.sequence()) +
            " (an honest replica signed two digests: equivocation after restart?)";
   }
   ++evidence_[e.replica()];

@@ -38,8 +38,8 @@ namespace cc::sim {
 class SafetyChecker {
  public:
   // `verifier` is borrowed and must outlive the checker.
-  SafetyChecker(std::string chain_id, uint32_t n, consensus::Verifier& verifier,
-                bool check_certificates, uint64_t duplicate_window);
+  SafetyChecker(std::string chain_id, uint32_t n, consensus::Verifier& verifier, bool check_certificates,
+                uint64_t duplicate_window);
 
   void MarkByzantine(uint32_t replica) { byzantine_.insert(replica); }
   bool honest(uint32_t replica) const { return byzantine_.count(replica) == 0; }

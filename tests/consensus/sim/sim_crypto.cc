@@ -46,26 +46,26 @@ void ReSign(std::string_view chain_id, const crypto::KeyPair& key, pb::Consensus
   switch (m->kind_case()) {
     case pb::ConsensusMessage::kPreprepare: {
       auto* p = m->mutable_preprepare();
-      p->set_signature(key.Sign(proto::PrePrepareSigningBytes(chain_id, p->view(), p->sequence(),
-                                                              p->digest(), p->replica())));
+      p->set_signature(key.Sign(
+          proto::PrePrepareSigningBytes(chain_id, p->view(), p->sequence(), p->digest(), p->replica())));
       break;
     }
     case pb::ConsensusMessage::kPrepare: {
       auto* p = m->mutable_prepare();
-      p->set_signature(key.Sign(proto::PrepareSigningBytes(chain_id, p->view(), p->sequence(),
-                                                           p->digest(), p->replica())));
+      p->set_signature(key.Sign(
+          proto::PrepareSigningBytes(chain_id, p->view(), p->sequence(), p->digest(), p->replica())));
       break;
     }
     case pb::ConsensusMessage::kCommit: {
       auto* p = m->mutable_commit();
-      p->set_signature(key.Sign(proto::CommitSigningBytes(chain_id, p->view(), p->sequence(),
-                                                          p->digest(), p->replica())));
+      p->set_signature(
+          key.Sign(proto::CommitSigningBytes(chain_id, p->view(), p->sequence(), p->digest(), p->replica())));
       break;
     }
     case pb::ConsensusMessage::kCheckpoint: {
       auto* p = m->mutable_checkpoint();
-      p->set_signature(key.Sign(proto::CheckpointSigningBytes(chain_id, p->sequence(),
-                                                              p->state_digest(), p->replica())));
+      p->set_signature(
+          key.Sign(proto::CheckpointSigningBytes(chain_id, p->sequence(), p->state_digest(), p->replica())));
       break;
     }
     case pb::ConsensusMessage::kViewChange: {
@@ -86,16 +86,15 @@ void ReSign(std::string_view chain_id, const crypto::KeyPair& key, pb::Consensus
 bool DescribeVote(const pb::ConsensusMessage& m, VoteInfo* out) {
   switch (m.kind_case()) {
     case pb::ConsensusMessage::kPreprepare:
-      *out = {"preprepare", m.preprepare().view(), m.preprepare().sequence(),
-              m.preprepare().digest(), m.preprepare().replica()};
+      *out = {"preprepare", m.preprepare().view(), m.preprepare().sequence(), m.preprepare().digest(),
+              m.preprepare().replica()};
       return true;
     case pb::ConsensusMessage::kPrepare:
       *out = {"prepare", m.prepare().view(), m.prepare().sequence(), m.prepare().digest(),
               m.prepare().replica()};
       return true;
     case pb::ConsensusMessage::kCommit:
-      *out = {"commit", m.commit().view(), m.commit().sequence(), m.commit().digest(),
-              m.commit().replica()};
+      *out = {"commit", m.commit().view(), m.commit().sequence(), m.commit().digest(), m.commit().replica()};
       return true;
     default:
       return false;
@@ -126,9 +125,8 @@ std::string ShortHex(std::string_view bytes) { return ToHex(bytes).substr(0, 6);
 std::string Describe(const pb::ConsensusMessage& m) {
   VoteInfo v;
   if (DescribeVote(m, &v)) {
-    std::string s = std::string(v.kind) + " v" + std::to_string(v.view) + " s" +
-                    std::to_string(v.sequence) + " d=" + ShortHex(v.digest) + " r" +
-                    std::to_string(v.replica);
+    std::string s = std::string(v.kind) + " v" + std::to_string(v.view) + " s" + std::to_string(v.sequence) +
+                    " d=" + ShortHex(v.digest) + " r" + std::to_string(v.replica);
     if (m.has_preprepare() && m.preprepare().has_batch()) {
       s += " batch(" + std::to_string(m.preprepare().batch().requests_size()) + " req)";
     }
@@ -136,26 +134,27 @@ std::string Describe(const pb::ConsensusMessage& m) {
   }
   switch (m.kind_case()) {
     case pb::ConsensusMessage::kCheckpoint:
-      return "checkpoint s" + std::to_string(m.checkpoint().sequence()) + " d=" +
-             ShortHex(m.checkpoint().state_digest()) + " r" + std::to_string(m.checkpoint().replica());
+      return "checkpoint s" + std::to_string(m.checkpoint().sequence()) +
+             " d=" + ShortHex(m.checkpoint().state_digest()) + " r" +
+             std::to_string(m.checkpoint().replica());
     case pb::ConsensusMessage::kViewChange:
       return "view-change v" + std::to_string(m.view_change().new_view()) + " stable s" +
-             std::to_string(m.view_change().stable_sequence()) + " prepared=" +
-             std::to_string(m.view_change().prepared_size()) + " r" +
+             std::to_string(m.view_change().stable_sequence()) +
+             " prepared=" + std::to_string(m.view_change().prepared_size()) + " r" +
              std::to_string(m.view_change().replica());
     case pb::ConsensusMessage::kNewView:
-      return "new-view v" + std::to_string(m.new_view().view()) + " vcs=" +
-             std::to_string(m.new_view().view_changes_size()) + " pps=" +
-             std::to_string(m.new_view().preprepares_size()) + " r" +
+      return "new-view v" + std::to_string(m.new_view().view()) +
+             " vcs=" + std::to_string(m.new_view().view_changes_size()) +
+             " pps=" + std::to_string(m.new_view().preprepares_size()) + " r" +
              std::to_string(m.new_view().replica());
     case pb::ConsensusMessage::kRequest:
       return "request id=" + ShortHex(proto::TxId(m.request().request()));
     case pb::ConsensusMessage::kBatchFetch:
-      return "batch-fetch s" + std::to_string(m.batch_fetch().sequence()) + " d=" +
-             ShortHex(m.batch_fetch().digest()) + " r" + std::to_string(m.batch_fetch().replica());
+      return "batch-fetch s" + std::to_string(m.batch_fetch().sequence()) +
+             " d=" + ShortHex(m.batch_fetch().digest()) + " r" + std::to_string(m.batch_fetch().replica());
     case pb::ConsensusMessage::kBatchReply:
-      return "batch-reply s" + std::to_string(m.batch_reply().sequence()) + " d=" +
-             ShortHex(m.batch_reply().digest());
+      return "batch-reply s" + std::to_string(m.batch_reply().sequence()) +
+             " d=" + ShortHex(m.batch_reply().digest());
     default:
       return "empty-message";
   }

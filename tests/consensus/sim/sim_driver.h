@@ -27,8 +27,8 @@ inline constexpr char kChainId[] = "creditchain-sim";
 struct Node {
   std::unique_ptr<consensus::Replica> replica;  // null while crashed
   uint64_t incarnation = 0;
-  std::vector<pb::ReplicaRecord> persisted;     // durable
-  SimLedger ledger;                             // durable
+  std::vector<pb::ReplicaRecord> persisted;  // durable
+  SimLedger ledger;                          // durable
   std::unique_ptr<SimSigner> signer;
   std::unique_ptr<SimVerifier> verifier;
   std::unique_ptr<ByzantineBehaviour> byzantine;

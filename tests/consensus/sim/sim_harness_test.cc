@@ -93,15 +93,15 @@ TEST(SimNetwork, PartitionBlocksBothWaysAtSendAndInFlightThenHeals) {
   Rng rng(1);
   SimNetwork net(4, rng);
   net.set_faults({0, 0, 5, 5});
-  net.Send(0, 0, 2, Ping(1));               // in flight when the partition starts
+  net.Send(0, 0, 2, Ping(1));  // in flight when the partition starts
   net.AddPartition(3, 50, {0, 0, 1, 1});
   EXPECT_FALSE(net.Connected(0, 2, 10));
   EXPECT_FALSE(net.Connected(2, 0, 10));
   EXPECT_TRUE(net.Connected(0, 1, 10));
   EXPECT_TRUE(net.Connected(0, 2, 50));
-  net.Send(10, 2, 1, Ping(2));              // across: lost
-  net.Send(10, 2, 3, Ping(3));              // same side: delivered
-  net.Send(50, 2, 1, Ping(4));              // healed
+  net.Send(10, 2, 1, Ping(2));  // across: lost
+  net.Send(10, 2, 3, Ping(3));  // same side: delivered
+  net.Send(50, 2, 1, Ping(4));  // healed
   std::vector<uint64_t> got;
   Envelope e;
   while (net.PopDue(1000, &e)) {
@@ -116,8 +116,8 @@ struct Fixture {
   explicit Fixture(uint32_t n = 4) : keys(MakeValidatorKeys(9, n)), cache() {
     for (const auto& k : keys) pubs.push_back(k.public_key());
   }
-  consensus::CommittedBatch Commit(uint64_t seq, std::vector<std::string> reqs, uint64_t ts,
-                                   uint32_t signers, uint64_t view = 0) {
+  consensus::CommittedBatch Commit(uint64_t seq, std::vector<std::string> reqs, uint64_t ts, uint32_t signers,
+                                   uint64_t view = 0) {
     consensus::CommittedBatch c;
     c.sequence = seq;
     c.batch.set_timestamp_ms(ts);
@@ -173,8 +173,7 @@ TEST(SafetyChecker, RejectsRewrittenPrefixGapsAndBadCertificates) {
   SafetyChecker checker(kChain, 4, verifier, true, 64);
   auto c1 = fx.Commit(1, {"a"}, 1000, 3);
   EXPECT_NE(checker.OnCommitted(0, 1, c1).find("rewritten"), std::string::npos);
-  EXPECT_NE(checker.OnCommitted(0, 0, fx.Commit(2, {"a"}, 1000, 3)).find("contiguous"),
-            std::string::npos);
+  EXPECT_NE(checker.OnCommitted(0, 0, fx.Commit(2, {"a"}, 1000, 3)).find("contiguous"), std::string::npos);
   EXPECT_NE(checker.OnCommitted(0, 0, fx.Commit(1, {"a"}, 1000, 2)).find("quorum"), std::string::npos);
   auto forged = c1;
   forged.certificate.mutable_signatures(2)->set_signature(std::string(64, 'x'));

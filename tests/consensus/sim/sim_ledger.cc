@@ -18,8 +18,8 @@ const ExecutedBlock& SimLedger::Execute(const consensus::CommittedBatch& committ
   CanonicalWriter state("creditchain-sim/state/v1");
   state.Bytes(prev_state);
   for (uint32_t i = 0; i < ids.size(); ++i) {
-    const bool duplicate = std::find(committed.duplicates.begin(), committed.duplicates.end(), i) !=
-                           committed.duplicates.end();
+    const bool duplicate =
+        std::find(committed.duplicates.begin(), committed.duplicates.end(), i) != committed.duplicates.end();
     if (!duplicate) state.Bytes(ids[i]);
   }
 
@@ -29,8 +29,8 @@ const ExecutedBlock& SimLedger::Execute(const consensus::CommittedBatch& committ
   h->set_height(committed.sequence);
   h->set_prev_hash(prev_hash);
   h->set_tx_root(crypto::MerkleRoot(ids));
-  h->set_batch_digest(proto::BatchDigest(committed.batch.timestamp_ms(),
-                                         static_cast<uint32_t>(ids.size()), h->tx_root()));
+  h->set_batch_digest(
+      proto::BatchDigest(committed.batch.timestamp_ms(), static_cast<uint32_t>(ids.size()), h->tx_root()));
   h->set_state_root(crypto::Blake2b256(state.bytes()));
   h->set_timestamp_ms(committed.batch.timestamp_ms());
   h->set_tx_count(static_cast<uint32_t>(ids.size()));

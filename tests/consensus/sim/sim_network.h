@@ -49,7 +49,7 @@ struct Envelope {
   uint64_t time = 0;
   uint64_t order = 0;  // FIFO among equal times
   Kind kind = Kind::kMessage;
-  uint32_t from = 0;   // sender (kMessage, kStatus)
+  uint32_t from = 0;  // sender (kMessage, kStatus)
   uint32_t to = 0;
   uint64_t incarnation = 0;  // kExecuted: only for the incarnation that executed
   uint64_t height = 0;       // kStatus

@@ -35,9 +35,7 @@ class Rng {
     return static_cast<double>(Next() >> 11) * 0x1.0p-53 < p;
   }
   // Uniform in [lo, hi).
-  double Real(double lo, double hi) {
-    return lo + (hi - lo) * static_cast<double>(Next() >> 11) * 0x1.0p-53;
-  }
+  double Real(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   template <typename T>
   void Shuffle(std::vector<T>& v) {
     for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[Uniform(0, i - 1)]);

@@ -35,17 +35,17 @@ uint32_t ValidatorsFor(uint64_t seed) { return seed % 3 == 0 ? 7 : 4; }
 
 std::string FailureLine(const ScenarioConfig& c, const std::string& what, uint64_t tick) {
   return "seed " + std::to_string(c.seed) + " scenario " + c.name + " (n=" + std::to_string(c.n) +
-         "): " + what + " at tick " + std::to_string(tick) + "; replay with CC_SIM_SEED=" +
-         std::to_string(c.seed) + " (CC_SIM_TRACE=1 for a trace)";
+         "): " + what + " at tick " + std::to_string(tick) +
+         "; replay with CC_SIM_SEED=" + std::to_string(c.seed) + " (CC_SIM_TRACE=1 for a trace)";
 }
 
 std::string SeedsReport::Summary() const {
   return std::to_string(runs) + " seeds (" + std::to_string(runs_n4) + " with n=4, " +
          std::to_string(runs_n7) + " with n=7), " + std::to_string(failures) + " failed; " +
-         std::to_string(steps) + " replica steps, " + std::to_string(view_changes) +
-         " view changes, " + std::to_string(fetched_commits) + " blocks committed by the replica's fetch and " +
-         std::to_string(synced_commits) + " by node sync, " +
-         std::to_string(evidence) + " evidence records\n" + failure_lines;
+         std::to_string(steps) + " replica steps, " + std::to_string(view_changes) + " view changes, " +
+         std::to_string(fetched_commits) + " blocks committed by the replica's fetch and " +
+         std::to_string(synced_commits) + " by node sync, " + std::to_string(evidence) +
+         " evidence records\n" + failure_lines;
 }
 
 SeedsReport RunSeeds(const ScenarioFactory& make, const RunCheck& check) {

@@ -43,11 +43,11 @@ struct SeedsReport {
   uint64_t runs_n4 = 0;
   uint64_t runs_n7 = 0;
   uint64_t steps = 0;
-  uint64_t view_changes = 0;       // summed over honest replicas
-  uint64_t fetched_commits = 0;    // summed over honest replicas: by their own fetch
-  uint64_t synced_commits = 0;     // ... by node-level sync
-  uint64_t evidence = 0;           // from honest replicas
-  std::string failure_lines;       // the first few
+  uint64_t view_changes = 0;     // summed over honest replicas
+  uint64_t fetched_commits = 0;  // summed over honest replicas: by their own fetch
+  uint64_t synced_commits = 0;   // ... by node-level sync
+  uint64_t evidence = 0;         // from honest replicas
+  std::string failure_lines;     // the first few
   std::string Summary() const;
 };
 

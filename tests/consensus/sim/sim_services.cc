@@ -103,8 +103,7 @@ void Simulation::OnStatus(const Envelope& e) {
   ServeBlocks(e.to, e.from, node.ledger.height() + 1, e.height, Envelope::Kind::kSynced);
 }
 
-void Simulation::ServeBlocks(uint32_t r, uint32_t server, uint64_t from, uint64_t to,
-                             Envelope::Kind kind) {
+void Simulation::ServeBlocks(uint32_t r, uint32_t server, uint64_t from, uint64_t to, Envelope::Kind kind) {
   const Node& s = nodes_[server];
   if (!s.replica || s.ledger.height() < from || !network_.Connected(r, server, now_) ||
       !network_.Connected(server, r, now_) || network_.RandomDrop(now_)) {
@@ -185,9 +184,8 @@ std::string Simulation::LivenessReport() const {
          " height " + std::to_string(node.ledger.height());
     if (node.replica) {
       const consensus::Stats st = node.replica->stats();
-      s += " view " + std::to_string(st.view) + (st.in_view_change ? " (changing)" : "") +
-           " pending " + std::to_string(st.pending_requests) + " stable " +
-           std::to_string(st.stable_checkpoint);
+      s += " view " + std::to_string(st.view) + (st.in_view_change ? " (changing)" : "") + " pending " +
+           std::to_string(st.pending_requests) + " stable " + std::to_string(st.stable_checkpoint);
     } else {
       s += " down";
     }
@@ -196,8 +194,8 @@ std::string Simulation::LivenessReport() const {
   for (const auto& req : requests_) {
     for (uint32_t r = 0; r < config_.n; ++r) {
       if (honest(r) && !checker_.Delivered(r, req.id)) {
-        return s + "; e.g. request " + ShortHex(req.id) + " (submitted t=" +
-               std::to_string(req.submit_at) + ") missing on r" + std::to_string(r);
+        return s + "; e.g. request " + ShortHex(req.id) + " (submitted t=" + std::to_string(req.submit_at) +
+               ") missing on r" + std::to_string(r);
       }
     }
   }

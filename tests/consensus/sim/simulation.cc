@@ -89,12 +89,12 @@ Simulation::Simulation(const ScenarioConfig& config)
     byzantine_flags_[r] = true;
     switch (kind) {
       case ByzantineKind::kEquivocatingPrimary:
-        nodes_[r].byzantine = MakeEquivocatingPrimary(
-            false, {config_.equivocation_alt_group, config_.equivocation_witness});
+        nodes_[r].byzantine =
+            MakeEquivocatingPrimary(false, {config_.equivocation_alt_group, config_.equivocation_witness});
         break;
       case ByzantineKind::kColludingEquivocator:
-        nodes_[r].byzantine = MakeEquivocatingPrimary(
-            true, {config_.equivocation_alt_group, config_.equivocation_witness});
+        nodes_[r].byzantine =
+            MakeEquivocatingPrimary(true, {config_.equivocation_alt_group, config_.equivocation_witness});
         break;
       case ByzantineKind::kWrongDigestVoter:
         nodes_[r].byzantine = MakeWrongDigestVoter(config_.byzantine_rate);
@@ -156,8 +156,8 @@ void Simulation::Start(uint32_t r) {
     Trace("r%u restarts at height %" PRIu64 " with %zu records", r, restore.last_executed,
           restore.records.size());
   }
-  node.replica = std::make_unique<consensus::Replica>(ConfigFor(r), *node.signer, *node.verifier,
-                                                      std::move(restore));
+  node.replica =
+      std::make_unique<consensus::Replica>(ConfigFor(r), *node.signer, *node.verifier, std::move(restore));
   ++node.incarnation;
   node.exec_ready_at = now_;
 }
@@ -188,9 +188,7 @@ ByzantineContext Simulation::ContextFor(uint32_t r) {
   static const std::string chain_id = kChainId;
   ctx.chain_id = &chain_id;
   ctx.byzantine = &byzantine_flags_;
-  ctx.send = [this, r](std::optional<uint32_t> to, const pb::ConsensusMessage& m) {
-    SendFrom(r, to, m);
-  };
+  ctx.send = [this, r](std::optional<uint32_t> to, const pb::ConsensusMessage& m) { SendFrom(r, to, m); };
   return ctx;
 }
 
@@ -240,8 +238,8 @@ void Simulation::HandleOutput(uint32_t r, consensus::Output out, Envelope::Kind 
   }
   // 3. Check, execute, report back.
   for (const auto& c : out.committed) {
-    Trace("r%u COMMITS s%" PRIu64 " d=%s %d req%s", r, c.sequence,
-          ShortHex(c.certificate.digest()).c_str(), c.batch.requests_size(),
+    Trace("r%u COMMITS s%" PRIu64 " d=%s %d req%s", r, c.sequence, ShortHex(c.certificate.digest()).c_str(),
+          c.batch.requests_size(),
           via == Envelope::Kind::kFetched  ? " (fetched)"
           : via == Envelope::Kind::kSynced ? " (synced)"
                                            : "");
@@ -284,8 +282,7 @@ void Simulation::HandleOutput(uint32_t r, consensus::Output out, Envelope::Kind 
   // 5. Evidence.
   for (const auto& ev : out.evidence) {
     ++node.summary.evidence;
-    Trace("r%u EVIDENCE against r%u v%" PRIu64 " s%" PRIu64, r, ev.replica(), ev.view(),
-          ev.sequence());
+    Trace("r%u EVIDENCE against r%u v%" PRIu64 " s%" PRIu64, r, ev.replica(), ev.view(), ev.sequence());
     if (honest(r)) {
       std::string v = checker_.OnEvidence(r, ev);
       if (!v.empty()) return Fail(v);
@@ -378,8 +375,7 @@ RunResult Simulation::Run() {
   result_.messages_sent = network_.counters().sent;
   for (uint32_t r = 0; r < config_.n; ++r) {
     if (honest(r)) {
-      result_.committed_requests =
-          std::max(result_.committed_requests, nodes_[r].summary.committed_requests);
+      result_.committed_requests = std::max(result_.committed_requests, nodes_[r].summary.committed_requests);
     }
   }
   return result_;
@@ -389,12 +385,18 @@ RunResult Simulation::Run() {
 
 const char* ToString(ByzantineKind kind) {
   switch (kind) {
-    case ByzantineKind::kEquivocatingPrimary: return "equivocating-primary";
-    case ByzantineKind::kColludingEquivocator: return "colluding-equivocator";
-    case ByzantineKind::kWrongDigestVoter: return "wrong-digest-voter";
-    case ByzantineKind::kReplayer: return "replayer";
-    case ByzantineKind::kSilent: return "silent";
-    case ByzantineKind::kWithholdingPrimary: return "withholding-primary";
+    case ByzantineKind::kEquivocatingPrimary:
+      return "equivocating-primary";
+    case ByzantineKind::kColludingEquivocator:
+      return "colluding-equivocator";
+    case ByzantineKind::kWrongDigestVoter:
+      return "wrong-digest-voter";
+    case ByzantineKind::kReplayer:
+      return "replayer";
+    case ByzantineKind::kSilent:
+      return "silent";
+    case ByzantineKind::kWithholdingPrimary:
+      return "withholding-primary";
   }
   return "?";
 }

@@ -91,8 +91,8 @@ struct ScenarioConfig {
 
   // Byzantine validators (at most f for the safety and liveness claims).
   std::map<uint32_t, ByzantineKind> byzantine;
-  double byzantine_rate = 0.5;             // wrong-digest share / replay chance per tick
-  std::set<uint32_t> withheld_requests;    // request indexes a withholding primary hides
+  double byzantine_rate = 0.5;                // wrong-digest share / replay chance per tick
+  std::set<uint32_t> withheld_requests;       // request indexes a withholding primary hides
   std::set<uint32_t> equivocation_alt_group;  // fixed split for equivocators (empty: random)
   int equivocation_witness = -1;
 
@@ -101,12 +101,12 @@ struct ScenarioConfig {
   uint32_t request_bytes = 48;
   uint64_t submit_from = 0;
   uint64_t submit_until = 100;
-  uint32_t late_requests = 0;              // a second wave, submitted in [late_from, late_until]
+  uint32_t late_requests = 0;  // a second wave, submitted in [late_from, late_until]
   uint64_t late_from = 0;
   uint64_t late_until = 0;
   SubmitTo submit_to = SubmitTo::kAll;
-  uint64_t client_retry_ticks = 120;       // re-send to all until f+1 replicas committed it
-  double resubmit_committed = 0;           // chance a client re-sends a committed request
+  uint64_t client_retry_ticks = 120;  // re-send to all until f+1 replicas committed it
+  double resubmit_committed = 0;      // chance a client re-sends a committed request
 
   // Block sync service. Output::fetch is served from a reachable honest peer; and,
   // as node/block_sync.h does, every node announces its ledger height to its peers
@@ -121,28 +121,28 @@ struct ScenarioConfig {
   bool check_certificates = true;
   bool check_liveness = true;
   uint64_t liveness_bound = 2000;
-  uint64_t settle_ticks = 30;     // keep running (and checking) after liveness is met
-  uint64_t max_ticks = 20000;     // hard stop when liveness is not checked
-  bool verify_cache = true;       // off in the benchmark: every replica verifies itself
-  bool trace = false;             // print every event to stderr
+  uint64_t settle_ticks = 30;  // keep running (and checking) after liveness is met
+  uint64_t max_ticks = 20000;  // hard stop when liveness is not checked
+  bool verify_cache = true;    // off in the benchmark: every replica verifies itself
+  bool trace = false;          // print every event to stderr
   uint64_t ms_per_tick = 10;
 };
 
 struct ReplicaSummary {
   bool byzantine = false;
-  uint64_t height = 0;             // executed blocks
+  uint64_t height = 0;  // executed blocks
   uint64_t view = 0;
   uint64_t view_changes = 0;
   uint64_t stable_checkpoint = 0;
   uint64_t restarts = 0;
   uint64_t fetch_requests = 0;
-  uint64_t fetched_commits = 0;    // batches committed from blocks it fetched itself
-  uint64_t synced_commits = 0;     // batches committed from node-level sync
-  uint64_t committed_requests = 0; // distinct client requests executed
-  uint64_t evidence = 0;           // evidence records it output
+  uint64_t fetched_commits = 0;     // batches committed from blocks it fetched itself
+  uint64_t synced_commits = 0;      // batches committed from node-level sync
+  uint64_t committed_requests = 0;  // distinct client requests executed
+  uint64_t evidence = 0;            // evidence records it output
   uint64_t height_at_gst = 0;
-  uint64_t stable_at_gst = 0;      // its stable checkpoint when faults stopped
-  bool equivocated = false;        // Byzantine: sent an honest replica provable conflicts
+  uint64_t stable_at_gst = 0;  // its stable checkpoint when faults stopped
+  bool equivocated = false;    // Byzantine: sent an honest replica provable conflicts
 };
 
 struct RunResult {
@@ -154,7 +154,7 @@ struct RunResult {
   uint64_t steps = 0;
   uint64_t messages_sent = 0;
   uint64_t signatures = 0;
-  uint64_t verifications = 0;    // Ed25519 verifications actually computed
+  uint64_t verifications = 0;       // Ed25519 verifications actually computed
   uint64_t committed_requests = 0;  // most on one honest ledger, duplicates excluded
 };
 

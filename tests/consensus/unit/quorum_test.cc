@@ -33,8 +33,8 @@ TEST(VoteSet, CountsDistinctReplicasPerDigest) {
 TEST(VoteSet, OneVotePerReplicaFirstWins) {
   VoteSet v;
   EXPECT_TRUE(v.Add(1, "a", "s"));
-  EXPECT_FALSE(v.Add(1, "a", "s"));   // duplicate
-  EXPECT_FALSE(v.Add(1, "b", "t"));   // equivocation is never counted
+  EXPECT_FALSE(v.Add(1, "a", "s"));  // duplicate
+  EXPECT_FALSE(v.Add(1, "b", "t"));  // equivocation is never counted
   EXPECT_EQ(v.Count("a"), 1u);
   EXPECT_EQ(v.Count("b"), 0u);
   EXPECT_EQ(v.DigestOf(1), std::optional<std::string>("a"));

@@ -69,7 +69,8 @@ TEST(PbftFaults, EquivocatingPrimaryYieldsEvidenceOncePerPair) {
   for (const auto* half : {&ev.first().preprepare(), &ev.second().preprepare()}) {
     EXPECT_FALSE(half->has_batch());
     EXPECT_TRUE(crypto::Verify(c.key(0).public_key(),
-                               proto::PrePrepareSigningBytes(kChain, 0, 1, half->digest(), 0), half->signature()));
+                               proto::PrePrepareSigningBytes(kChain, 0, 1, half->digest(), 0),
+                               half->signature()));
   }
   EXPECT_TRUE(c.Inject(1, 0, b).evidence.empty());  // the same pair again: nothing new
   // The replica prepared only the first digest.
@@ -114,18 +115,22 @@ TEST(PbftFaults, DropsAndCountsMalformedAndForgedMessages) {
   auto mismatch = PrePrepareMsg(c.key(0), 0, 0, 1, good);
   *mismatch.mutable_preprepare()->mutable_batch() = BatchOf({Req(2)}, 1'000'010);
   cases.push_back({"digest does not match batch", {0, mismatch}});
-  cases.push_back({"batch over the request limit", {0, PrePrepareMsg(c.key(0), 0, 0, 1, BatchOf({"a", "b", "c"}))}});
-  cases.push_back({"timestamp far from our clock", {0, PrePrepareMsg(c.key(0), 0, 0, 1, BatchOf({Req(1)}, 5))}});
+  cases.push_back(
+      {"batch over the request limit", {0, PrePrepareMsg(c.key(0), 0, 0, 1, BatchOf({"a", "b", "c"}))}});
+  cases.push_back(
+      {"timestamp far from our clock", {0, PrePrepareMsg(c.key(0), 0, 0, 1, BatchOf({Req(1)}, 5))}});
   pb::ConsensusMessage huge = PrePrepareMsg(c.key(0), 0, 0, 1, good);
   huge.mutable_preprepare()->mutable_batch()->add_requests(std::string(3 << 20, 'h'));
   cases.push_back({"oversized", {0, huge}});
-  cases.push_back({"prepare from the primary", {0, PrepareMsg(c.key(0), 0, 0, 1, forged.preprepare().digest())}});
+  cases.push_back(
+      {"prepare from the primary", {0, PrepareMsg(c.key(0), 0, 0, 1, forged.preprepare().digest())}});
   cases.push_back({"short digest", {2, PrepareMsg(c.key(2), 2, 0, 1, "short")}});
   pb::ConsensusMessage request;
   request.mutable_request()->set_request(Req(1));
   cases.push_back({"request over the consensus channel", {2, request}});
   cases.push_back({"empty message", {2, pb::ConsensusMessage()}});
-  cases.push_back({"sender index out of range", {7, PrepareMsg(c.key(2), 2, 0, 1, forged.preprepare().digest())}});
+  cases.push_back(
+      {"sender index out of range", {7, PrepareMsg(c.key(2), 2, 0, 1, forged.preprepare().digest())}});
   pb::ConsensusMessage bad_vc;
   bad_vc.mutable_view_change()->set_new_view(1);
   bad_vc.mutable_view_change()->set_replica(2);

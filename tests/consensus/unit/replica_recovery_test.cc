@@ -23,7 +23,8 @@ pb::ConsensusMessage SignedPrePrepare(const crypto::KeyPair& key, uint32_t repli
   pp->set_sequence(seq);
   pp->set_digest(proto::BatchDigestOf(batch));
   pp->set_replica(replica);
-  pp->set_signature(key.Sign(proto::PrePrepareSigningBytes("unit-test-chain", view, seq, pp->digest(), replica)));
+  pp->set_signature(
+      key.Sign(proto::PrePrepareSigningBytes("unit-test-chain", view, seq, pp->digest(), replica)));
   *pp->mutable_batch() = batch;
   return m;
 }
@@ -70,14 +71,16 @@ TEST(PbftStateTransfer, RejectsTamperedBlocksAndAcceptsGenuineOnes) {
   auto tampered_time = genuine;
   tampered_time[0].mutable_block()->mutable_header()->set_timestamp_ms(42);
   auto too_few = genuine;
-  too_few[0].mutable_certificate()->mutable_signatures()->DeleteSubrange(1, too_few[0].certificate().signatures_size() - 1);
+  too_few[0].mutable_certificate()->mutable_signatures()->DeleteSubrange(
+      1, too_few[0].certificate().signatures_size() - 1);
   auto repeated = genuine;  // one signer three times is not three signers
   {
     auto* sigs = repeated[0].mutable_certificate()->mutable_signatures();
     for (int i = 1; i < sigs->size(); ++i) *sigs->Mutable(i) = sigs->Get(0);
   }
   auto bad_sig = genuine;
-  for (auto& s : *bad_sig[0].mutable_certificate()->mutable_signatures()) s.set_signature(std::string(64, 'z'));
+  for (auto& s : *bad_sig[0].mutable_certificate()->mutable_signatures())
+    s.set_signature(std::string(64, 'z'));
   auto other_chain = genuine;  // a certificate for another sequence
   other_chain[0].mutable_certificate()->set_sequence(2);
 
@@ -175,7 +178,8 @@ TEST(PbftRestore, KeepsItsViewAndPreparedCertificates) {
   bool carried = false;
   for (const auto& e : c.log()) {
     if (e.from == 2 && e.message.has_view_change() && e.message.view_change().new_view() == 1) {
-      for (const auto& p : e.message.view_change().prepared()) carried = carried || p.preprepare().sequence() == 1;
+      for (const auto& p : e.message.view_change().prepared())
+        carried = carried || p.preprepare().sequence() == 1;
     }
   }
   EXPECT_TRUE(carried);
@@ -292,7 +296,7 @@ TEST(PbftRestore, PreparedBatchBodySurvivesRestartOfEveryReplicaHoldingIt) {
   cfg.batch_timeout_ticks = 0;
   TestCluster c(cfg);
   c.SetFilter([](const Envelope& e) { return !e.message.has_commit(); });
-  c.Request(Req(1));  // prepared at 1, 2, 3; committed nowhere
+  c.Request(Req(1));   // prepared at 1, 2, 3; committed nowhere
   c.SetDown(0, true);  // the primary, the only other holder of the batch, is gone
   for (uint32_t i = 1; i < 4; ++i) c.Restart(i);
   c.ClearFilter();

@@ -197,8 +197,8 @@ struct Lonely {
 
 TEST(PbftViewChange, TimerDoublingIsCappedAtSixteenTimes) {
   Lonely l;
-  EXPECT_EQ(l.TicksUntilView(1), 20u);   // request timer
-  EXPECT_EQ(l.TicksUntilView(2), 20u);   // view change of view 1 did not complete
+  EXPECT_EQ(l.TicksUntilView(1), 20u);  // request timer
+  EXPECT_EQ(l.TicksUntilView(2), 20u);  // view change of view 1 did not complete
   EXPECT_EQ(l.TicksUntilView(3), 40u);
   EXPECT_EQ(l.TicksUntilView(4), 80u);
   EXPECT_EQ(l.TicksUntilView(5), 160u);
@@ -216,8 +216,8 @@ TEST(PbftViewChange, DoesNotWaitLongInAViewOthersHaveLeft) {
   vc->set_replica(3);
   vc->set_signature(l.keys[3].Sign(proto::ViewChangeSigningBytes("unit-test-chain", *vc)));
   (void)l.replica->Step(MessageEvent{3, m});
-  EXPECT_EQ(l.replica->view(), 3u);        // one replica is not f+1: no join...
-  EXPECT_EQ(l.TicksUntilView(4), 40u);     // ...but only one doubling (40, not 80)
+  EXPECT_EQ(l.replica->view(), 3u);     // one replica is not f+1: no join...
+  EXPECT_EQ(l.TicksUntilView(4), 40u);  // ...but only one doubling (40, not 80)
 }
 
 TEST(PbftViewChange, NewViewRelayedByABackupIsAccepted) {

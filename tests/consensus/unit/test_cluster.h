@@ -238,7 +238,8 @@ class TestCluster {
   void Start(uint32_t i, RestoreState restore) {
     Config c = base_;
     c.self = i;
-    nodes_[i]->replica = std::make_unique<Replica>(c, *nodes_[i]->signer, *nodes_[i]->verifier, std::move(restore));
+    nodes_[i]->replica =
+        std::make_unique<Replica>(c, *nodes_[i]->signer, *nodes_[i]->verifier, std::move(restore));
   }
 
   void Carry(uint32_t i, Output out) {
@@ -271,7 +272,8 @@ class TestCluster {
         for (uint32_t j = 0; j < n(); ++j) {
           if (!nodes_[j]->down && nodes_[j]->ledger.size() > nodes_[best]->ledger.size()) best = j;
         }
-        if (best != i) follow.push_back(FetchedEvent{Blocks(best, out.fetch->from_sequence, out.fetch->to_sequence)});
+        if (best != i)
+          follow.push_back(FetchedEvent{Blocks(best, out.fetch->from_sequence, out.fetch->to_sequence)});
       }
     }
     for (auto& ev : follow) StepNode(i, ev);

@@ -86,7 +86,8 @@ TEST_F(ViewChangeRules, RejectsForgedOrInsufficientProofs) {
   EXPECT_EQ(ValidateViewChange(auth(1), rules_, two_checkpoints).code(), "bad_checkpoint_proof");
 
   auto repeated_signer = Stable(4, Digest("s4"), {0, 1, 1});
-  EXPECT_EQ(ValidateViewChange(auth(1), rules_, Vc(2, 1, repeated_signer, {})).code(), "bad_checkpoint_proof");
+  EXPECT_EQ(ValidateViewChange(auth(1), rules_, Vc(2, 1, repeated_signer, {})).code(),
+            "bad_checkpoint_proof");
 
   auto off_interval = Vc(2, 1, Stable(5, Digest("s5"), {0, 1, 2}), {});
   EXPECT_EQ(ValidateViewChange(auth(1), rules_, off_interval).code(), "bad_checkpoint_proof");
@@ -147,7 +148,7 @@ TEST_F(ViewChangeRules, SelectionKeepsHighestViewCertificateAndFillsHolesWithNul
   EXPECT_EQ(s.stable.digest, Digest("s4"));
   EXPECT_EQ(s.stable.proof.size(), 3u);
   EXPECT_EQ(s.max_s, 8u);
-  ASSERT_EQ(s.entries.size(), 4u);  // 5, 6, 7, 8
+  ASSERT_EQ(s.entries.size(), 4u);               // 5, 6, 7, 8
   EXPECT_EQ(s.entries[0].digest, Digest("v2"));  // view 2 beats view 0
   EXPECT_FALSE(s.entries[0].null_batch);
   EXPECT_TRUE(s.entries[1].null_batch);
