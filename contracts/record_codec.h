@@ -144,8 +144,8 @@ std::optional<T> Load(const StateReader& state, std::string_view key) {
 }
 
 template <class T>
-void Store(Overlay& state, std::string key, const T& record) {
-  state.Put(std::move(key), Encode(record));
+void Store(Overlay& state, const std::string& key, const T& record) {
+  state.Put(key, Encode(record));
 }
 
 }  // namespace cc::contracts
