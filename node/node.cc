@@ -286,7 +286,7 @@ bool Node::Ready() const {
   const size_t n = validator_keys_.size();
   const size_t f = (n - 1) / 3;
   if (is_validator()) return links_->ConnectedValidators() + 1 >= 2 * f + 1;
-  return links_->ConnectedPeers() >= 1 && ledger_->Height() + 2 >= sync_.target();
+  return links_->ConnectedValidators() >= 1 && ledger_->Height() + 2 >= sync_.target();
 }
 
 Result<std::string> Node::Submit(const std::string& raw) {

@@ -1,13 +1,12 @@
 #include "tests/api/api_fixture.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "crypto/keys.h"
+#include "tests/support/subprocess.h"
 #include "wire/credit_json.h"
 
 namespace cc::node::testing {
@@ -20,32 +19,15 @@ nlohmann::json* CreditApiTest::tokens_ = nullptr;
 std::string* CreditApiTest::secret_ = nullptr;
 FakeClock* CreditApiTest::clock_ = nullptr;
 
-int RunProgram(const std::string& program, const std::vector<std::string>& args) {
-  const pid_t pid = ::fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(program.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::dup2(STDERR_FILENO, STDOUT_FILENO);
-    ::execv(program.c_str(), argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 void CreditApiTest::SetUpTestSuite() {
   char tmpl[] = "/tmp/cc-credit-api-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   root_dir_ = new std::string(tmpl);
   net_dir_ = new std::string(*root_dir_ + "/net");
-  const int rc =
-      RunProgram(std::string(CC_BINARY_DIR) + "/cli/creditctl",
-                 {"network", "init", "--validators", "4", "--out", *net_dir_, "--base-port", "41000"});
-  ASSERT_EQ(rc, 0) << "creditctl network init failed";
+  const cc::testing::ProcessResult init =
+      cc::testing::RunProcess(std::string(CC_BINARY_DIR) + "/cli/creditctl",
+                              {"network", "init", "--validators", "4", "--out", *net_dir_, "--base-port", "41000"});
+  ASSERT_EQ(init.exit_code, 0) << "creditctl network init failed:\n" << init.out << init.err;
   std::ifstream in(*net_dir_ + "/tokens.json");
   std::stringstream ss;
   ss << in.rdbuf();

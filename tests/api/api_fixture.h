@@ -27,10 +27,6 @@ namespace cc::node::testing {
 
 using http::testing::ClientResponse;
 
-// Runs `program args...` to completion; returns its exit status (-1 if it could
-// not run). Output goes to this process's stderr.
-int RunProgram(const std::string& program, const std::vector<std::string>& args);
-
 class CreditApiTest : public ::testing::Test {
  public:
   // The nodes' clock: fixed at noon of the genesis day that `creditctl network
