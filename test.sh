@@ -30,7 +30,11 @@ fi
 
 if [ "${CC_SKIP_ASAN:-0}" != "1" ]; then
   stamp "ASan+UBSan build"
-  scripts/build.sh asan
+  # Only the suites that run under ASan (the real-process suites, label no_asan,
+  # run the release binaries): configure, list them, build them and what they need.
+  scripts/build.sh asan cc_common
+  mapfile -t asan_tests < <(cd build-asan && ctest -N -LE no_asan | awk '/Test +#[0-9]+:/ {print $3}')
+  scripts/build.sh asan "${asan_tests[@]}"
   stamp "ASan+UBSan tests"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

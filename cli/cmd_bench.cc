@@ -130,7 +130,7 @@ int Bench(const Args& args) {
   for (const auto& n : net->nodes) {
     if (n.validator) validators.push_back(n);
   }
-  const size_t tx_count = std::max<size_t>(1, static_cast<size_t>(*rate * *duration + 0.5));
+  const size_t tx_count = std::max<size_t>(1, static_cast<size_t>(std::llround(*rate * *duration)));
   std::cout << "bench: network " << dir << " (chain " << net->chain_id << "), " << targets->size()
             << " target nodes, " << *rate << " tx/s for " << *duration << " s = " << tx_count
             << " RecordCreditEvent txs from " << net->members.size() << " members, batches of " << batch

@@ -66,7 +66,7 @@ Status WriteFile(const std::string& path, const std::string& content, mode_t mod
     if (n <= 0) {
       const std::string err = std::strerror(errno);
       ::close(fd);
-      return Status::Error("io", path + ": " + err);
+      return Status::Error("io", std::string(path).append(": ").append(err));
     }
     off += static_cast<size_t>(n);
   }

@@ -42,11 +42,19 @@ bool IsValidDisplayName(std::string_view name) {
 std::string_view RoleName(pb::Role role) { return role == pb::ROLE_REGULATOR ? "regulator" : "member"; }
 
 // Rejects keys of `obj` not in `allowed`, naming the first one.
+// "path.key", the name of a nested field in an error message.
+std::string Dotted(const std::string& path, const std::string& key) {
+  std::string out = path;
+  out += '.';
+  out += key;
+  return out;
+}
+
 Status OnlyKeys(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
   for (const auto& [key, value] : obj.items()) {
     bool known = false;
     for (std::string_view a : allowed) known = known || key == a;
-    if (!known) return Bad(path.empty() ? key : path + "." + key, "unknown field");
+    if (!known) return Bad(path.empty() ? key : Dotted(path, key), "unknown field");
   }
   return Status::Ok();
 }
@@ -108,7 +116,7 @@ Status ParseParameters(const json& j, Genesis* g) {
       if (!value.is_object()) return Bad(field, "must be an object of member id -> quota");
       for (const auto& [member, quota] : value.items()) {
         uint64_t q = 0;
-        CC_RETURN_IF_ERROR(GetUint(quota, field + "." + member, &q));
+        CC_RETURN_IF_ERROR(GetUint(quota, Dotted(field, member), &q));
         g->member_quotas[member] = q;
       }
       continue;

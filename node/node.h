@@ -102,7 +102,7 @@ class Node final : public api::Backend {
   Status OpenTransport();
   void CreateDriver();
   Status CreateHttpServer();
-  void OnFrame(p2p::PeerIndex peer, std::string frame);
+  void OnFrame(p2p::PeerIndex peer, const std::string& frame);
   void OnCommit(const ExecutedBlock& block);
   void OnFetch(uint64_t from, uint64_t to);
   void OnEvidence(const pb::Evidence& evidence);

@@ -5,7 +5,7 @@
 namespace cc::node {
 
 // Runs on the transport's io thread: parse, route, never block.
-void Node::OnFrame(p2p::PeerIndex peer, std::string frame) {
+void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
   pb::PeerFrame f;
   if (!f.ParseFromString(frame)) {
     Log(LogLevel::kDebug, "unparsable frame", {{"peer", std::to_string(peer)}});

@@ -24,9 +24,9 @@ void CreditApiTest::SetUpTestSuite() {
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   root_dir_ = new std::string(tmpl);
   net_dir_ = new std::string(*root_dir_ + "/net");
-  const cc::testing::ProcessResult init =
-      cc::testing::RunProcess(std::string(CC_BINARY_DIR) + "/cli/creditctl",
-                              {"network", "init", "--validators", "4", "--out", *net_dir_, "--base-port", "41000"});
+  const cc::testing::ProcessResult init = cc::testing::RunProcess(
+      std::string(CC_BINARY_DIR) + "/cli/creditctl",
+      {"network", "init", "--validators", "4", "--out", *net_dir_, "--base-port", "41000"});
   ASSERT_EQ(init.exit_code, 0) << "creditctl network init failed:\n" << init.out << init.err;
   std::ifstream in(*net_dir_ + "/tokens.json");
   std::stringstream ss;
