@@ -1,10 +1,12 @@
 // Node: one creditd process, validator or observer, wired from its config.
 //
-// Owns, and starts in this order (and stops in the reverse):
-//   the LevelDB ledger and the state view over it; admission and the mempool; the
-//   worker pool; the P2P transport and its PeerLinks; the consensus driver
-//   (validators) or the BlockFollower (observers); the Monitor (watchlist, alerts,
-//   webhook); the housekeeping thread; the HTTP server with the API's routes.
+// Owns: the LevelDB ledger and the state view over it; admission and the mempool;
+// the worker pool; the P2P transport and its PeerLinks; the consensus driver
+// (validators) or the BlockFollower (observers); the Monitor (watchlist, alerts,
+// webhook); the housekeeping thread; the HTTP server with the API's routes.
+// Start order: the Monitor (so it sees every commit), the transport, the driver or
+// follower, housekeeping, and last the HTTP server (so no request meets a part
+// that is not running). Stop: the HTTP server first, the Monitor last.
 // Threads:
 //   - the consensus driver's thread (owns the replica) and its executor thread;
 //   - the transport's io thread: parses frames and posts them onward, never blocks;
