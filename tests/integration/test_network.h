@@ -29,9 +29,15 @@
 #include "cli/bench_network.h"
 #include "common/status.h"
 #include "tests/integration/node_api.h"
-#include "tests/integration/process.h"
+#include "tests/support/process.h"
 
 namespace cc::integration {
+
+// Child processes come from tests/support/process.h.
+using cc::testing::ChildProcess;
+using cc::testing::CommandResult;
+using cc::testing::ExitInfo;
+using cc::testing::RunCommand;
 
 struct NetworkOptions {
   size_t validators = 4;

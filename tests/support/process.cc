@@ -1,4 +1,4 @@
-#include "tests/integration/process.h"
+#include "tests/support/process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-namespace cc::integration {
+namespace cc::testing {
 namespace {
 
 // Live children, readable from a signal handler: lock-free atomics only.
@@ -228,4 +228,4 @@ CommandResult RunCommand(const std::string& program, const std::vector<std::stri
   return result;
 }
 
-}  // namespace cc::integration
+}  // namespace cc::testing

@@ -1,4 +1,4 @@
-// Child processes for the integration tests: real creditd nodes started with
+// Child processes for tests: real creditd nodes started with
 // fork/exec, and one-shot commands (creditctl) whose output is captured.
 //
 // Nothing may outlive the test binary:
@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace cc::integration {
+namespace cc::testing {
 
 // How a reaped child ended.
 struct ExitInfo {
@@ -70,4 +70,4 @@ struct CommandResult {
 CommandResult RunCommand(const std::string& program, const std::vector<std::string>& args,
                          std::chrono::milliseconds timeout = std::chrono::seconds(120));
 
-}  // namespace cc::integration
+}  // namespace cc::testing
