@@ -1,7 +1,9 @@
 // Watchlist, alert and regulator endpoints against a real node: the watchlist is
 // node-local and survives a restart; the alert stream opens as SSE; regulator views
 // answer from state with strict parameters.
+#include "contracts/records.h"
 #include "tests/api/api_fixture.h"
+#include "wire/credit_json.h"
 
 namespace cc::node::testing {
 namespace {
@@ -106,16 +108,21 @@ TEST_F(CreditApiTest, RegulatorViewsAnswerFromState) {
   ExpectRefused(Call("GET", "/v1/regulator/members/member-1/compliance?days=0", regulator), 400,
                 "invalid_argument", 0);
 
-  auto audit =
-      Call("GET", "/v1/regulator/query-audit?member=member-2&from=2026-01-01&to=2026-12-31", regulator);
+  const uint64_t today = clock().WallMs() / contracts::kMsPerDay;
+  auto audit = Call("GET",
+                    "/v1/regulator/query-audit?member=member-2&from=" + wire::FormatDate(today - 30) +
+                        "&to=" + wire::FormatDate(today),
+                    regulator);
   ASSERT_EQ(audit.status, 200) << audit.body;
   EXPECT_EQ(audit.Json()["records"], json::array());
   ExpectRefused(Call("GET", "/v1/regulator/query-audit", regulator), 400, "missing_field", 0);
   ExpectRefused(Call("GET", "/v1/regulator/query-audit?member=member-2&from=yesterday", regulator), 400,
                 "invalid_argument", 0);
-  ExpectRefused(
-      Call("GET", "/v1/regulator/query-audit?member=member-2&from=2020-01-01&to=2026-01-01", regulator), 400,
-      "range_too_long", 0);
+  ExpectRefused(Call("GET",
+                     "/v1/regulator/query-audit?member=member-2&from=" + wire::FormatDate(today - 6 * 365) +
+                         "&to=" + wire::FormatDate(today),
+                     regulator),
+                400, "range_too_long", 0);
 
   auto proposals = Call("GET", "/v1/governance/proposals", token("reader"));
   ASSERT_EQ(proposals.status, 200) << proposals.body;

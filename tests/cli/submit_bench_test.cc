@@ -20,6 +20,7 @@
 #include "tests/cli/fake_node.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
+#include "wire/credit_json.h"
 
 namespace cc::cli {
 namespace {
@@ -70,6 +71,7 @@ TEST_F(BenchNetworkTest, SubmitsPreSignedTransactionsAndReportsCommitsAndLatency
   const ProcessResult r = Ctl({"bench", "--network", net_.string(), "--rate", "4000", "--duration", "0.5",
                                "--batch", "100", "--threads", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const uint64_t end_day = NowMs() / kMsPerDay;
   EXPECT_TRUE(Contains(r.out, "submitted   2000 txs")) << r.out;
   EXPECT_TRUE(Contains(r.out, "accepted    2000\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "rejected    0\n")) << r.out;
@@ -92,7 +94,9 @@ TEST_F(BenchNetworkTest, SubmitsPreSignedTransactionsAndReportsCommitsAndLatency
     EXPECT_LE(tx.body().not_before_ms(), start_ms);
     EXPECT_GE(tx.body().not_after_ms(), start_ms + 60'000);
     EXPECT_EQ(tx.body().record_event().subject_key().size(), 32u);
-    EXPECT_EQ(tx.body().record_event().event_day(), NowMs() / kMsPerDay);
+    // Today, by the clock creditctl read during the run (which may cross midnight).
+    EXPECT_GE(tx.body().record_event().event_day(), start_ms / kMsPerDay);
+    EXPECT_LE(tx.body().record_event().event_day(), end_day);
     nonces.insert({tx.body().sender(), tx.body().nonce()});
     ++senders[tx.body().sender()];
   }
@@ -185,7 +189,9 @@ class SubmitTest : public BenchNetworkTest {
 
 TEST_F(SubmitTest, SignsOneRecordCreditEventAndPrintsTheAnswer) {
   const uint64_t before = NowMs();
-  ProcessResult r = Ctl(Args({"--date", "2024-05-06", "--wait"}));
+  // A date a month before today: a past date is valid whenever the test runs.
+  const uint32_t event_day = static_cast<uint32_t>(before / kMsPerDay - 30);
+  ProcessResult r = Ctl(Args({"--date", wire::FormatDate(event_day), "--wait"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json answer = nlohmann::json::parse(r.out);
   EXPECT_EQ(answer["status"], "committed");
@@ -201,18 +207,22 @@ TEST_F(SubmitTest, SignsOneRecordCreditEventAndPrintsTheAnswer) {
   EXPECT_EQ(ev.record_hash(), std::string(32, '\xdd'));
   EXPECT_EQ(ev.amount_minor(), 250000u);
   EXPECT_EQ(ev.currency(), "CNY");
-  EXPECT_EQ(ev.event_day(), 19849u);  // 2024-05-06
+  EXPECT_EQ(ev.event_day(), event_day);
   EXPECT_LE(tx.body().not_before_ms(), before);
   EXPECT_EQ(tx.body().not_after_ms() - tx.body().not_before_ms(), 11u * 60'000);
 
   // Without --wait: the pending answer; a fixed nonce is used as given.
+  const uint64_t day_before = NowMs() / kMsPerDay;
   r = Ctl(Args({"--nonce", "77", "--currency", "USD"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  const uint64_t day_after = NowMs() / kMsPerDay;
   EXPECT_EQ(nlohmann::json::parse(r.out)["status"], "pending");
   EXPECT_EQ(cluster_->tx_targets().back(), "/v1/tx");
   EXPECT_EQ(cluster_->accepted().back().body().nonce(), 77u);
   EXPECT_EQ(cluster_->accepted().back().body().record_event().currency(), "USD");
-  EXPECT_EQ(cluster_->accepted().back().body().record_event().event_day(), NowMs() / kMsPerDay);
+  // Without --date: today, by the clock creditctl read (the run may cross midnight).
+  EXPECT_GE(cluster_->accepted().back().body().record_event().event_day(), day_before);
+  EXPECT_LE(cluster_->accepted().back().body().record_event().event_day(), day_after);
 }
 
 TEST_F(SubmitTest, NodeRefusalsExitOneAndShowTheError) {

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "crypto/api_token.h"
 #include "http/json_api.h"
 
 namespace cc::http {
@@ -14,8 +15,8 @@ using nlohmann::json;
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest() : metrics_(registry_) {
-    auto store = TokenStore::Create(
-        {{"auditor", Role::kRegulator, HashToken(regulator_)}, {"ops", Role::kAdmin, HashToken(admin_)}});
+    auto store = TokenStore::Create({{"auditor", Role::kRegulator, crypto::HashApiToken(regulator_)},
+                                     {"ops", Role::kAdmin, crypto::HashApiToken(admin_)}});
     EXPECT_TRUE(store.ok());
     tokens_ = *store;
     Router router;
@@ -46,8 +47,8 @@ class DispatcherTest : public ::testing::Test {
   }
   static std::string Code(const Response& r) { return json::parse(r.body)["error"]["code"]; }
 
-  const std::string regulator_ = GenerateToken();
-  const std::string admin_ = GenerateToken();
+  const std::string regulator_ = crypto::GenerateApiToken();
+  const std::string admin_ = crypto::GenerateApiToken();
   metrics::Registry registry_;
   HttpMetrics metrics_;
   TokenStore tokens_;
@@ -56,10 +57,10 @@ class DispatcherTest : public ::testing::Test {
 };
 
 TEST_F(DispatcherTest, RoutesWithParamsQueryAndPrincipal) {
-  Response r = Handle("GET", "/v1/audit/bank%20a?from=2024-01-01&x", regulator_);
+  Response r = Handle("GET", "/v1/audit/bank%20a?from=page%202&x", regulator_);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body), json({{"member", "bank a"},
-                                       {"from", "2024-01-01"},
+                                       {"from", "page 2"},
                                        {"caller", "auditor"},
                                        {"route", "/v1/audit/{member}"}}));
 }
@@ -78,7 +79,7 @@ TEST_F(DispatcherTest, AuthenticatesThenAuthorizes) {
   Response missing = Handle("GET", "/v1/audit/m");
   EXPECT_EQ(missing.status, 401);
   EXPECT_EQ(Code(missing), "unauthorized");
-  EXPECT_EQ(Handle("GET", "/v1/audit/m", GenerateToken()).status, 401);
+  EXPECT_EQ(Handle("GET", "/v1/audit/m", crypto::GenerateApiToken()).status, 401);
   Response forbidden = Handle("POST", "/v1/admin/thing", regulator_);
   EXPECT_EQ(forbidden.status, 403);
   EXPECT_EQ(Code(forbidden), "forbidden");
