@@ -180,9 +180,8 @@ void RegisterRoutes(http::Router& router, Backend& backend, monitor::Monitor& mo
 }
 
 void RegisterCreditRoutes(http::Router& router, Backend& backend, monitor::Monitor& monitor) {
-  const Backend* ledger_owner = &backend;
   auto quota = std::make_shared<QueryQuotaGuard>(
-      [ledger_owner](const std::string& id) { return ledger_owner->ledger().FindTx(id).ok(); });
+      [&backend](const std::string& id) { return backend.ledger().FindTx(id).ok(); });
   auto ctx = std::make_shared<CreditContext>(CreditContext{backend, monitor, quota});
   // On the committing thread: only drop committed audits from the quota guard.
   std::weak_ptr<QueryQuotaGuard> guard = quota;

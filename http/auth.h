@@ -1,7 +1,7 @@
 // Bearer-token authentication for the HTTP API.
 //
 // Every API client holds a random token ("cc_" + 64 hex characters, from
-// GenerateToken()). The node's config stores only HashToken(token): the lower-case
+// crypto::GenerateApiToken()). The node's config stores only crypto::HashApiToken(token): the lower-case
 // hex BLAKE2b-256 of the token's bytes, with the client's name and role. A request
 // authenticates with "Authorization: Bearer <token>"; TokenStore hashes the presented
 // token and compares it against every stored hash with a constant-time comparison
@@ -13,7 +13,7 @@
 // allowed on every authenticated route.
 //
 // Thread safety: TokenStore is immutable after Create(); Authenticate is thread-safe.
-// GenerateToken and HashToken are thread-safe.
+// (Tokens are made and hashed by crypto/api_token.h.)
 #pragma once
 
 #include <optional>
@@ -37,7 +37,7 @@ std::optional<Role> ParseRole(std::string_view name);
 struct TokenEntry {
   std::string name;  // client name, e.g. "risk-scoring"
   Role role;
-  std::string token_hash_hex;  // HashToken(token): 64 hex characters
+  std::string token_hash_hex;  // crypto::HashApiToken(token): 64 hex characters
 };
 
 class TokenStore {
@@ -63,10 +63,5 @@ class TokenStore {
   };
   std::vector<Entry> entries_;
 };
-
-// Token generation and hashing live in crypto/api_token.h (creditctl issues tokens
-// without linking the server).
-inline std::string GenerateToken() { return crypto::GenerateApiToken(); }
-inline std::string HashToken(std::string_view token) { return crypto::HashApiToken(token); }
 
 }  // namespace cc::http

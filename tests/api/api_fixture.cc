@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "contracts/records.h"
 #include "crypto/keys.h"
 #include "tests/support/subprocess.h"
 #include "wire/credit_json.h"
@@ -123,13 +124,14 @@ void CreditApiTest::ExpectRefused(const ClientResponse& r, int status, const std
 }
 
 nlohmann::json EventRequest(const std::string& subject_hex, const std::string& event_type) {
-  return nlohmann::json{{"subject_key", subject_hex},
-                        {"event_type", event_type},
-                        {"loan_ref", "loan-1"},
-                        {"amount_minor", 120000},
-                        {"currency", "CNY"},
-                        {"event_date", wire::FormatDate(CreditApiTest::clock().WallMs() / 86'400'000 - 23)},
-                        {"record_hash", std::string(64, 'a')}};
+  return nlohmann::json{
+      {"subject_key", subject_hex},
+      {"event_type", event_type},
+      {"loan_ref", "loan-1"},
+      {"amount_minor", 120000},
+      {"currency", "CNY"},
+      {"event_date", wire::FormatDate(CreditApiTest::clock().WallMs() / contracts::kMsPerDay - 23)},
+      {"record_hash", std::string(64, 'a')}};
 }
 
 }  // namespace cc::node::testing

@@ -179,7 +179,7 @@ TEST_F(ChainApiTest, RiskWindowsFollowTheClockNotTheCalendar) {
       "/v1/subjects/" + ToHex(subject) + "?purpose=loan_application&authorization_ref=consent-1";
   uint64_t nonce = 100;
   auto report_both = [&] {
-    const uint64_t today = clock_.WallMs() / 86'400'000;
+    const uint64_t today = clock_.WallMs() / contracts::kMsPerDay;
     json event{{"subject_key", ToHex(subject)},
                {"event_type", "loan_opened"},
                {"loan_ref", "L-" + std::to_string(nonce)},

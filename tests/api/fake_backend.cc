@@ -15,7 +15,7 @@ namespace {
 contracts::Genesis MakeGenesis() {
   contracts::Genesis g;
   g.chain_id = kFakeChainId;
-  g.genesis_time_ms = kFakeStartMs - 86'400'000;
+  g.genesis_time_ms = kFakeStartMs - contracts::kMsPerDay;
   for (const char* id : {"bank-a", "bank-b", "bank-c", "bank-d", "regulator"}) {
     const pb::Role role = std::string(id) == "regulator" ? pb::ROLE_REGULATOR : pb::ROLE_MEMBER;
     g.members.push_back({id, std::string("Test ") + id, FakeBackend::KeyFor(id).public_key(), role});
@@ -67,7 +67,7 @@ pb::TxBody FakeBackend::EventBody(const std::string& subject, uint64_t nonce) co
   e->set_loan_ref_hash(crypto::Blake2b256("loan/" + std::to_string(nonce)));
   e->set_amount_minor(500000);
   e->set_currency("CNY");
-  e->set_event_day(static_cast<uint32_t>(now / 86'400'000));
+  e->set_event_day(static_cast<uint32_t>(now / contracts::kMsPerDay));
   e->set_record_hash(crypto::Blake2b256("record/" + std::to_string(nonce)));
   return body;
 }

@@ -18,6 +18,7 @@
 #include "api/backend.h"
 #include "common/clock.h"
 #include "contracts/ledger_executor.h"
+#include "contracts/records.h"
 #include "crypto/keys.h"
 #include "ledger/memory_ledger.h"
 
@@ -25,7 +26,7 @@ namespace cc::api::testing {
 
 inline constexpr const char* kFakeChainId = "creditchain-api-test";
 // 2026-11-24T00:00:00Z; tests move the clock explicitly.
-inline constexpr uint64_t kFakeStartMs = 20781ull * 86'400'000;
+inline constexpr uint64_t kFakeStartMs = 20781 * contracts::kMsPerDay;
 
 class FakeBackend final : public Backend {
  public:

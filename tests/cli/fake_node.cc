@@ -34,7 +34,7 @@ FakeCluster::FakeCluster(size_t nodes, std::string chain_id, std::map<std::strin
       member_keys_(std::move(member_keys)),
       accepted_per_node_(nodes, 0),
       full_(nodes, false) {
-  auto tokens = http::TokenStore::Create({{"writer", Role::kWriter, http::HashToken(writer_token)}});
+  auto tokens = http::TokenStore::Create({{"writer", Role::kWriter, crypto::HashApiToken(writer_token)}});
   EXPECT_TRUE(tokens.ok());
   tokens_ = std::move(tokens).value();
   for (size_t i = 0; i < nodes; ++i) {

@@ -14,6 +14,7 @@
 
 #include "common/hex.h"
 #include "contracts/genesis.h"
+#include "crypto/api_token.h"
 #include "crypto/keys.h"
 #include "http/auth.h"
 #include "node/config.h"
@@ -182,7 +183,8 @@ TEST(NetworkInit, TokensJsonHoldsTheTokensWhoseHashesEveryConfigAccepts) {
     std::vector<http::TokenEntry> entries;
     for (const auto& t : config->api_tokens) {
       ASSERT_TRUE(tokens.contains(t.role)) << t.role;
-      EXPECT_EQ(t.token_hash, http::HashToken(tokens[t.role].get<std::string>())) << name << " " << t.role;
+      EXPECT_EQ(t.token_hash, crypto::HashApiToken(tokens[t.role].get<std::string>()))
+          << name << " " << t.role;
       entries.push_back(http::TokenEntry{t.name, *http::ParseRole(t.role), t.token_hash});
     }
     auto store = http::TokenStore::Create(entries);
@@ -296,7 +298,7 @@ TEST(TokenCreate, PrintsATokenWhoseHashIsTheConfigEntry) {
   }
   ASSERT_EQ(token.size(), 3u + 64u) << r.out;
   EXPECT_EQ(token.rfind("cc_", 0), 0u);
-  EXPECT_EQ(hash, http::HashToken(token));
+  EXPECT_EQ(hash, crypto::HashApiToken(token));
   const size_t brace = r.out.find('{');
   const size_t close = r.out.rfind('}');
   ASSERT_NE(brace, std::string::npos);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/hex.h"
+#include "crypto/api_token.h"
 #include "crypto/hash.h"
 
 namespace cc::http {
@@ -13,7 +14,7 @@ namespace {
 TEST(Tokens, GeneratedTokensAreDistinctAndWellFormed) {
   std::set<std::string> seen;
   for (int i = 0; i < 50; ++i) {
-    const std::string t = GenerateToken();
+    const std::string t = crypto::GenerateApiToken();
     ASSERT_EQ(t.size(), 3u + 64u);
     EXPECT_EQ(t.substr(0, 3), "cc_");
     EXPECT_TRUE(FromHex(t.substr(3)).has_value());
@@ -22,10 +23,10 @@ TEST(Tokens, GeneratedTokensAreDistinctAndWellFormed) {
 }
 
 TEST(Tokens, HashIsHexBlake2b256OfTheTokenBytes) {
-  EXPECT_EQ(HashToken("cc_abc"), ToHex(crypto::Blake2b256("cc_abc")));
-  EXPECT_EQ(HashToken("").size(), 64u);
+  EXPECT_EQ(crypto::HashApiToken("cc_abc"), ToHex(crypto::Blake2b256("cc_abc")));
+  EXPECT_EQ(crypto::HashApiToken("").size(), 64u);
   // BLAKE2b-256 of the empty string (RFC 7693 parameters, 32-byte output).
-  EXPECT_EQ(HashToken(""), "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+  EXPECT_EQ(crypto::HashApiToken(""), "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
 }
 
 TEST(Roles, NamesRoundTrip) {
@@ -39,13 +40,13 @@ TEST(Roles, NamesRoundTrip) {
 class TokenStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = TokenStore::Create(
-        {{"scoring", Role::kReader, HashToken(reader_)}, {"backend", Role::kWriter, HashToken(writer_)}});
+    auto store = TokenStore::Create({{"scoring", Role::kReader, crypto::HashApiToken(reader_)},
+                                     {"backend", Role::kWriter, crypto::HashApiToken(writer_)}});
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = *store;
   }
-  const std::string reader_ = GenerateToken();
-  const std::string writer_ = GenerateToken();
+  const std::string reader_ = crypto::GenerateApiToken();
+  const std::string writer_ = crypto::GenerateApiToken();
   TokenStore store_;
 };
 
@@ -66,20 +67,21 @@ TEST_F(TokenStoreTest, RejectsMissingMalformedAndUnknownTokens) {
   EXPECT_EQ(store_.Authenticate("Bearer ").status().code(), "unauthorized");
   EXPECT_EQ(store_.Authenticate("Basic " + reader_).status().code(), "unauthorized");
   EXPECT_EQ(store_.Authenticate(reader_).status().code(), "unauthorized");
-  EXPECT_EQ(store_.Authenticate("Bearer " + GenerateToken()).status().code(), "unauthorized");
+  EXPECT_EQ(store_.Authenticate("Bearer " + crypto::GenerateApiToken()).status().code(), "unauthorized");
   // The stored hash itself is not a token.
-  EXPECT_EQ(store_.Authenticate("Bearer " + HashToken(reader_)).status().code(), "unauthorized");
+  EXPECT_EQ(store_.Authenticate("Bearer " + crypto::HashApiToken(reader_)).status().code(), "unauthorized");
 }
 
 TEST(TokenStore, CreateRejectsBadConfig) {
-  const std::string h = HashToken("t1");
+  const std::string h = crypto::HashApiToken("t1");
   EXPECT_EQ(TokenStore::Create({{"", Role::kAdmin, h}}).status().code(), "invalid_config");
   EXPECT_EQ(TokenStore::Create({{"a", Role::kAdmin, "abcd"}}).status().code(), "invalid_config");
   EXPECT_EQ(TokenStore::Create({{"a", Role::kAdmin, std::string(64, 'z')}}).status().code(),
             "invalid_config");
-  EXPECT_EQ(
-      TokenStore::Create({{"a", Role::kAdmin, h}, {"a", Role::kReader, HashToken("t2")}}).status().code(),
-      "invalid_config");
+  EXPECT_EQ(TokenStore::Create({{"a", Role::kAdmin, h}, {"a", Role::kReader, crypto::HashApiToken("t2")}})
+                .status()
+                .code(),
+            "invalid_config");
   EXPECT_EQ(TokenStore::Create({{"a", Role::kAdmin, h}, {"b", Role::kReader, h}}).status().code(),
             "invalid_config");
   auto upper = TokenStore::Create({{"a", Role::kAdmin, [&] {

@@ -59,9 +59,9 @@ class StreamHub {
 class ServerTest : public ::testing::Test {
  protected:
   ServerTest() : http_metrics_(registry_) {
-    auto store = TokenStore::Create({{"backend", Role::kWriter, HashToken(writer_)},
-                                     {"scoring", Role::kReader, HashToken(reader_)},
-                                     {"ops", Role::kAdmin, HashToken(admin_)}});
+    auto store = TokenStore::Create({{"backend", Role::kWriter, crypto::HashApiToken(writer_)},
+                                     {"scoring", Role::kReader, crypto::HashApiToken(reader_)},
+                                     {"ops", Role::kAdmin, crypto::HashApiToken(admin_)}});
     EXPECT_TRUE(store.ok());
     tokens_ = *store;
   }
@@ -162,9 +162,9 @@ class ServerTest : public ::testing::Test {
     EXPECT_EQ(r.status, 200);
   }
 
-  const std::string writer_ = GenerateToken();
-  const std::string reader_ = GenerateToken();
-  const std::string admin_ = GenerateToken();
+  const std::string writer_ = crypto::GenerateApiToken();
+  const std::string reader_ = crypto::GenerateApiToken();
+  const std::string admin_ = crypto::GenerateApiToken();
   metrics::Registry registry_;
   HttpMetrics http_metrics_;
   TokenStore tokens_;
@@ -269,8 +269,8 @@ TEST_F(ServerTest, BearerTokensAndRoles) {
   EXPECT_EQ(none.status, 401);
   EXPECT_EQ(none.ErrorCode(), "unauthorized");
   EXPECT_EQ(none.Header("www-authenticate"), "Bearer");
-  EXPECT_EQ(Get("/v1/subjects/k", GenerateToken()).status, 401);
-  EXPECT_EQ(Get("/v1/subjects/k", HashToken(reader_)).status, 401);
+  EXPECT_EQ(Get("/v1/subjects/k", crypto::GenerateApiToken()).status, 401);
+  EXPECT_EQ(Get("/v1/subjects/k", crypto::HashApiToken(reader_)).status, 401);
 
   ClientResponse forbidden = Get("/v1/subjects/k", writer_);
   EXPECT_EQ(forbidden.status, 403);

@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -31,9 +30,11 @@
 #include "cli/http_client.h"
 #include "common/clock.h"
 #include "common/hex.h"
+#include "contracts/records.h"
 #include "crypto/keys.h"
 #include "crypto/subject_key.h"
 #include "tests/integration/test_network.h"
+#include "wire/credit_json.h"
 
 namespace cc::integration {
 namespace {
@@ -48,14 +49,7 @@ constexpr auto kDeadline = std::chrono::seconds(60);
 // clock: these are real processes). Events dated from it stay inside the report's
 // 30-day window on any date; a fixed date falls out of it a month later.
 std::string DaysAgo(int days) {
-  using namespace std::chrono;
-  const sys_days today =
-      floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(SystemClock::Get().WallMs())));
-  const year_month_day d{today - std::chrono::days(days)};
-  char text[16];
-  std::snprintf(text, sizeof(text), "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return text;
+  return wire::FormatDate(SystemClock::Get().WallMs() / contracts::kMsPerDay - static_cast<uint64_t>(days));
 }
 
 // A JSON call to one node; the test fails (and the result is null) on no answer.
