@@ -72,10 +72,10 @@ AlertHub::AlertHub(BlockScanner scanner, uint64_t start_height, Options options,
 
 AlertHub::~AlertHub() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(wake_mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  wake_.notify_all();
   thread_.join();
   std::vector<std::shared_ptr<http::SseStream>> streams;
   {
@@ -90,14 +90,18 @@ void AlertHub::NoteCommitted(uint64_t height) {
   uint64_t seen = committed_.load();
   while (height > seen && !committed_.compare_exchange_weak(seen, height)) {
   }
-  cv_.notify_one();
+  // Taking wake_mu_ (held only around the wait's predicate check, never while
+  // scanning) orders this store before the scanner's next check, so the wake-up
+  // cannot fall between its check and its wait.
+  { std::lock_guard<std::mutex> lock(wake_mu_); }
+  wake_.notify_one();
 }
 
 void AlertHub::Run() {
   for (;;) {
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stop_ || committed_.load() > scanned_.load(); });
+      std::unique_lock<std::mutex> lock(wake_mu_);
+      wake_.wait(lock, [this] { return stop_ || committed_.load() > scanned_.load(); });
       if (stop_) return;
     }
     // One block at a time, so a stop is honoured between blocks.

@@ -128,9 +128,12 @@ class AlertHub {
   std::atomic<uint64_t> scanned_;
   std::atomic<uint64_t> raised_{0};
 
+  // Wakes the scanning thread: a new committed height, or stop.
+  std::mutex wake_mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;  // guarded by wake_mu_
+
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
   // Guarded by mu_ (lock order: mu_, then StreamSet::mu). Every alert with
   // id >= known_from_ is in ring_ or not raised yet.
   std::deque<Alert> ring_;
