@@ -69,6 +69,8 @@ Result<std::unique_ptr<LevelDbLedger>> LevelDbLedger::Open(const std::string& pa
     handles->cache.reset(leveldb::NewLRUCache(options.cache_bytes));
     lo.block_cache = handles->cache.get();
   }
+  if (options.write_buffer_bytes > 0) lo.write_buffer_size = options.write_buffer_bytes;
+  if (options.env != nullptr) lo.env = options.env;
   leveldb::DB* raw = nullptr;
   CC_RETURN_IF_ERROR(FromLevelDb(leveldb::DB::Open(lo, path, &raw), "opening " + path));
   handles->db.reset(raw);
@@ -146,6 +148,16 @@ Status LevelDbLedger::LoadMeta() {
   return Status::Ok();
 }
 
+Status LevelDbLedger::WriteSynced(leveldb::WriteBatch& batch, const std::string& what) {
+  if (!write_error_.ok()) return write_error_;
+  Status st = FromLevelDb(db_->Write(Synced(), &batch), what);
+  if (!st.ok()) {
+    write_error_ = Status::Error(
+        "io", "the ledger takes no writes after a failed one until it is reopened (" + st.ToString() + ")");
+  }
+  return st;
+}
+
 uint64_t LevelDbLedger::Height() const {
   std::lock_guard<std::mutex> lock(mu_);
   return height_;
@@ -187,7 +199,7 @@ Status LevelDbLedger::Append(const pb::CertifiedBlock& block, const StateWrites&
     }
   }
   batch.Put(keys::TipMeta(), height_bytes + hash);
-  CC_RETURN_IF_ERROR(FromLevelDb(db_->Write(Synced(), &batch), "appending block " + std::to_string(height)));
+  CC_RETURN_IF_ERROR(WriteSynced(batch, "appending block " + std::to_string(height)));
   height_ = height;
   tip_hash_ = hash;
   return Status::Ok();
@@ -272,7 +284,7 @@ Status LevelDbLedger::AppendRecords(const std::vector<pb::ReplicaRecord>& record
   std::string next_bytes;
   keys::PutU64(next_bytes, next);
   batch.Put(keys::RecordsNextMeta(), next_bytes);
-  CC_RETURN_IF_ERROR(FromLevelDb(db_->Write(Synced(), &batch), "appending replica records"));
+  CC_RETURN_IF_ERROR(WriteSynced(batch, "appending replica records"));
   records_next_ = next;
   return Status::Ok();
 }
@@ -315,7 +327,7 @@ Status LevelDbLedger::TruncateRecords(uint64_t mark, const std::vector<pb::Repli
   // before every record appended since.
   uint64_t number = mark - keep.size();
   for (const auto& r : keep) batch.Put(keys::Record(number++), r.SerializeAsString());
-  return FromLevelDb(db_->Write(Synced(), &batch), "truncating replica records");
+  return WriteSynced(batch, "truncating replica records");
 }
 
 }  // namespace cc::ledger

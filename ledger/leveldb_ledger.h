@@ -6,6 +6,15 @@
 // a crash (process or machine) a block is wholly present with its state or wholly
 // absent. AppendRecords and TruncateRecords are synced batches too.
 //
+// A failed write poisons the ledger: after any of the three returns a storage error,
+// every later write fails with code "io" until the database is reopened. LevelDB
+// itself goes on accepting writes after a log write failed (without a failed sync):
+// they land behind the torn record, are synced and acknowledged, and the next open
+// loses them, since recovery drops the rest of that log file after the torn record;
+// when a later log file survives, the ledger even reopens with a hole below its tip
+// that Open's tip check does not see (tests/ledger/append_fault_test.cc). Reopening
+// recovers the log up to the torn record and starts a new one.
+//
 // Open checks the stored tip: the tip block and its certificate exist, the block's
 // header hash recomputed equals the stored tip hash, the hash index maps it back to
 // the tip height, and no block is stored above the tip. Anything else is reported
@@ -25,7 +34,9 @@
 
 namespace leveldb {
 class DB;
-}
+class Env;
+class WriteBatch;
+}  // namespace leveldb
 
 namespace cc::ledger {
 
@@ -38,6 +49,13 @@ struct OpenOptions {
   bool create_if_missing = true;
   // LevelDB block cache size in bytes (0: LevelDB's default of 8 MiB).
   size_t cache_bytes = 0;
+  // LevelDB memtable size in bytes before it is written to a table and a new log
+  // file started (0: LevelDB's default of 4 MiB). Tests make it small to exercise
+  // log switches and compactions.
+  size_t write_buffer_bytes = 0;
+  // The file system LevelDB uses (nullptr: leveldb::Env::Default()). Borrowed; must
+  // outlive the ledger. Tests pass a fault-injecting Env (tests/support/fault_env.h).
+  leveldb::Env* env = nullptr;
 };
 
 class LevelDbLedger final : public Ledger {
@@ -70,6 +88,9 @@ class LevelDbLedger final : public Ledger {
   explicit LevelDbLedger(std::unique_ptr<Handles> handles);
   Status LoadMeta();
   Result<std::optional<std::string>> Read(const std::string& key) const;
+  // Writes `batch` synced, unless an earlier write failed; a failure poisons the
+  // ledger (see above). REQUIRES: mu_ held.
+  Status WriteSynced(leveldb::WriteBatch& batch, const std::string& what);
 
   std::unique_ptr<Handles> handles_;
   leveldb::DB* db_;  // owned by handles_
@@ -78,6 +99,7 @@ class LevelDbLedger final : public Ledger {
   uint64_t height_ = 0;
   std::string tip_hash_;
   uint64_t records_next_ = 0;
+  Status write_error_;  // OK, or why every write now fails
 };
 
 }  // namespace cc::ledger
