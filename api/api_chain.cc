@@ -94,10 +94,22 @@ void RegisterChainRoutes(http::Router& router, Backend& node) {
              }));
 
   router.Get("/readyz", Access::Public(), NoQuery([&node](const Request&) {
-               if (node.Ready())
-                 return JsonResponse(200, {{"status", "ready"}, {"height", node.ledger().Height()}});
-               return ErrorResponse(503, "unavailable",
-                                    "not connected to a quorum of validators, or still syncing");
+               if (!node.Ready()) {
+                 return ErrorResponse(503, "unavailable",
+                                      "not connected to a quorum of validators, or still syncing");
+               }
+               // A validator out of the quorum's view keeps its height by block sync
+               // and would look ready: after twice the view-change timeout it is not.
+               const NodeStatus s = node.StatusSnapshot();
+               if (s.participation_alarm) {
+                 return ErrorResponse(503, "not_participating",
+                                      "validator not participating in consensus for " +
+                                          std::to_string(s.not_participating_ms) +
+                                          " ms: " + s.not_participating_reason);
+               }
+               json out{{"status", "ready"}, {"height", node.ledger().Height()}};
+               if (s.participating) out["participating"] = *s.participating;
+               return JsonResponse(200, out);
              }));
 
   router.Get("/metrics", Access::Public(), NoQuery([&node](const Request&) {
@@ -110,6 +122,7 @@ void RegisterChainRoutes(http::Router& router, Backend& node) {
                for (const auto& p : s.peers) {
                  json pj{{"name", p.name}, {"public_key", ToHex(p.public_key)}, {"connected", p.connected}};
                  pj["validator"] = p.validator ? json(*p.validator) : json(nullptr);
+                 if (p.validator) pj["view"] = p.view ? json(*p.view) : json(nullptr);
                  peers.push_back(pj);
                }
                json out{{"node", s.name},
@@ -130,6 +143,19 @@ void RegisterChainRoutes(http::Router& router, Backend& node) {
                if (!s.validator) {
                  out["observer"] = {{"verified_certificates", s.observer_verified_certificates},
                                     {"rejected_blocks", s.observer_rejected_blocks}};
+               }
+               if (s.participating) {
+                 json c{{"participating", *s.participating},
+                        {"validators_in_view", s.validators_in_view},
+                        {"giving_up", s.giving_up},
+                        {"view_timeouts", s.view_timeouts}};
+                 c["quorum_view"] = s.quorum_view ? json(*s.quorum_view) : json(nullptr);
+                 if (!*s.participating) {
+                   c["reason"] = s.not_participating_reason;
+                   c["since_ms"] = s.not_participating_ms;
+                 }
+                 out["consensus"] = c;
+                 out["participating"] = *s.participating;
                }
                return JsonResponse(200, out);
              }));

@@ -31,6 +31,7 @@ struct PeerView {
   std::string public_key;  // raw
   std::optional<uint32_t> validator;
   bool connected = false;
+  std::optional<uint64_t> view;  // validators: the view it announced lately
 };
 
 // A snapshot for GET /v1/status.
@@ -42,6 +43,18 @@ struct NodeStatus {
   uint64_t view = 0;
   uint64_t view_changes = 0;
   bool in_view_change = false;
+  // Validators only (node/view_health.h). `participating`: not changing view, and a
+  // quorum of validators in this view; otherwise `not_participating_reason` says
+  // why, since `not_participating_ms`. `participation_alarm`: for longer than twice
+  // the view-change timeout (what /readyz refuses on).
+  std::optional<bool> participating;
+  uint32_t validators_in_view = 0;
+  std::optional<uint64_t> quorum_view;
+  std::string not_participating_reason;
+  uint64_t not_participating_ms = 0;
+  bool participation_alarm = false;
+  bool giving_up = false;  // this validator's timeout for `view` stands
+  uint64_t view_timeouts = 0;
   uint64_t stable_checkpoint = 0;
   size_t validators = 0;
   std::vector<PeerView> peers;

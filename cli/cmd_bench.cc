@@ -70,7 +70,7 @@ Result<Scrape> ScrapeNode(const BenchNode& node) {
   s.committed = *committed;
   s.committed_blocks = FindSample(*samples, "creditd_committed_blocks_total").value_or(0);
   s.rejected_at_execution = FindSample(*samples, "creditd_rejected_transactions_total").value_or(0);
-  s.view_changes = FindSample(*samples, "creditd_view_changes").value_or(0);
+  s.view_changes = FindSample(*samples, "creditd_view_changes_total").value_or(0);
   return s;
 }
 

@@ -76,6 +76,18 @@ bool MessageAuth::Verify(const pb::Commit& m) {
   return VerifyCommitVote(m.view(), m.sequence(), m.digest(), m.replica(), m.signature());
 }
 
+pb::ViewTimeout MessageAuth::SignViewTimeout(uint64_t view) {
+  pb::ViewTimeout m;
+  m.set_view(view);
+  m.set_replica(self_);
+  m.set_signature(signer_.Sign(proto::ViewTimeoutSigningBytes(chain_id_, view, self_)));
+  return m;
+}
+
+bool MessageAuth::Verify(const pb::ViewTimeout& m) {
+  return Check(m.replica(), proto::ViewTimeoutSigningBytes(chain_id_, m.view(), m.replica()), m.signature());
+}
+
 bool MessageAuth::Verify(const pb::Checkpoint& m) {
   return Check(m.replica(),
                proto::CheckpointSigningBytes(chain_id_, m.sequence(), m.state_digest(), m.replica()),

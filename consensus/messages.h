@@ -27,6 +27,7 @@ class MessageAuth {
   pb::Prepare SignPrepare(uint64_t view, uint64_t sequence, const std::string& digest);
   pb::Commit SignCommit(uint64_t view, uint64_t sequence, const std::string& digest);
   pb::Checkpoint SignCheckpoint(uint64_t sequence, const std::string& state_digest);
+  pb::ViewTimeout SignViewTimeout(uint64_t view);
   // Fills vc.replica and vc.signature.
   void SignViewChange(pb::ViewChange& vc);
   // Fills nv.replica and nv.signature.
@@ -36,6 +37,7 @@ class MessageAuth {
   bool Verify(const pb::Prepare& m);
   bool Verify(const pb::Commit& m);
   bool Verify(const pb::Checkpoint& m);
+  bool Verify(const pb::ViewTimeout& m);
   // The view change's own signature only (not its embedded proofs).
   bool VerifySignatureOnly(const pb::ViewChange& m);
   bool VerifySignatureOnly(const pb::NewView& m);

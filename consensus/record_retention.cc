@@ -21,10 +21,11 @@ std::optional<uint64_t> RecordSequence(const pb::ReplicaRecord& r) {
 }
 
 std::vector<pb::ReplicaRecord> RetainedRecords(const std::vector<pb::ReplicaRecord>& log, uint64_t stable) {
-  std::optional<size_t> last_view, last_vc, last_nv;
+  std::optional<size_t> last_view, last_vc, last_nv, last_tc;
   for (size_t i = 0; i < log.size(); ++i) {
     const auto& r = log[i];
     if (r.has_entered_view()) last_view = i;
+    if (r.has_timeout_certificate()) last_tc = i;
     if (r.has_sent() && r.sent().has_view_change()) last_vc = i;
     if (r.has_sent() && r.sent().has_new_view()) last_nv = i;
   }
@@ -33,7 +34,8 @@ std::vector<pb::ReplicaRecord> RetainedRecords(const std::vector<pb::ReplicaReco
     const auto seq = RecordSequence(log[i]);
     const bool own_stable_checkpoint =
         log[i].has_sent() && log[i].sent().has_checkpoint() && seq && *seq == stable;
-    if (i == last_view || i == last_vc || i == last_nv || own_stable_checkpoint || (seq && *seq > stable)) {
+    if (i == last_view || i == last_vc || i == last_nv || i == last_tc || own_stable_checkpoint ||
+        (seq && *seq > stable)) {
       keep.push_back(log[i]);
     }
   }

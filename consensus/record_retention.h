@@ -9,7 +9,8 @@
 //     a restarted replica must still be able to show;
 //   - of the view records, only the latest entered_view, the latest VIEW-CHANGE and
 //     the latest NEW-VIEW this replica sent are kept: they are what stops a
-//     restarted replica from signing a conflicting view change;
+//     restarted replica from signing a conflicting view change; and the latest
+//     timeout certificate, which shows the others why it is in a view change;
 //   - everything about a sequence above the stable checkpoint is kept.
 // The kept records stay in their original order.
 //

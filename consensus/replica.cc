@@ -37,7 +37,11 @@ Replica::Impl::Impl(Config config, Signer& signer, Verifier& verifier, RestoreSt
       checkpoints_(config_.n, QuorumSize(config_.n),
                    config_.watermark_window / config_.checkpoint_interval + 2),
       requests_(kMaxPendingRequests),
-      delivered_(4ull * config_.watermark_window) {
+      delivered_(4ull * config_.watermark_window),
+      // Timeouts and peers' views are re-sent every retransmission period while
+      // they hold; eight periods without one and it no longer counts.
+      timeouts_(config_.n, 2ull * config_.view_change_timeout_ticks),
+      peer_views_(config_.n, 2ull * config_.view_change_timeout_ticks) {
   Restore(std::move(restore));
 }
 
@@ -78,6 +82,8 @@ size_t Replica::Impl::MaxMessageBytes(const pb::ConsensusMessage& m) const {
       return batch + vote;
     case pb::ConsensusMessage::kViewChange:
       return view_change;
+    case pb::ConsensusMessage::kTimeoutCertificate:
+      return 1024 + size_t{config_.n} * vote;
     case pb::ConsensusMessage::kNewView:
       return config_.n * view_change + size_t{config_.watermark_window} * vote + 1024;
     default:
@@ -210,6 +216,11 @@ void Replica::Impl::Restore(RestoreState restore) {
         }
         break;
       }
+      case pb::ReplicaRecord::kTimeoutCertificate:
+        if (!entry_certificate_ || entry_certificate_->view() < record.timeout_certificate().view()) {
+          entry_certificate_ = record.timeout_certificate();
+        }
+        break;
       case pb::ReplicaRecord::KIND_NOT_SET:
         break;
     }
@@ -348,6 +359,7 @@ void Replica::Impl::OnMessage(const MessageEvent& ev) {
     Drop();
     return;
   }
+  NotePeerView(ev.from, m);
   switch (m.kind_case()) {
     case pb::ConsensusMessage::kPreprepare:
       OnPrePrepare(ev.from, m.preprepare());
@@ -373,11 +385,55 @@ void Replica::Impl::OnMessage(const MessageEvent& ev) {
     case pb::ConsensusMessage::kBatchReply:
       OnBatchReply(ev.from, m.batch_reply());
       break;
+    case pb::ConsensusMessage::kViewTimeout:
+      OnViewTimeout(ev.from, m.view_timeout());
+      break;
+    case pb::ConsensusMessage::kTimeoutCertificate:
+      OnTimeoutCertificate(ev.from, m.timeout_certificate());
+      break;
     case pb::ConsensusMessage::kRequest:      // requests enter through RequestEvent,
     case pb::ConsensusMessage::KIND_NOT_SET:  // after the node's admission checks
       Drop();
       break;
   }
+}
+
+void Replica::Impl::NotePeerView(uint32_t from, const pb::ConsensusMessage& m) {
+  auto shown = ViewShownBy(m);
+  if (!shown) return;
+  if (*shown <= view_) {
+    peer_views_.Note(from, *shown, tick_);  // only feeds the "validators in view" figure
+    return;
+  }
+  // A higher view may make us catch up, so it must really be the sender's: checked
+  // once per peer and view while it stands (the handler may check it again).
+  if (peer_views_.Shows(from, *shown, tick_)) {
+    MaybeCatchUpView();
+    return;
+  }
+  bool signed_by_sender = false;
+  switch (m.kind_case()) {
+    case pb::ConsensusMessage::kPreprepare:
+      signed_by_sender = m.preprepare().replica() == from && auth_.Verify(m.preprepare());
+      break;
+    case pb::ConsensusMessage::kPrepare:
+      signed_by_sender = m.prepare().replica() == from && auth_.Verify(m.prepare());
+      break;
+    case pb::ConsensusMessage::kCommit:
+      signed_by_sender = m.commit().replica() == from && auth_.Verify(m.commit());
+      break;
+    case pb::ConsensusMessage::kViewChange:
+      signed_by_sender = m.view_change().replica() == from && auth_.VerifySignatureOnly(m.view_change());
+      break;
+    case pb::ConsensusMessage::kViewTimeout:
+      signed_by_sender = m.view_timeout().replica() == from && auth_.Verify(m.view_timeout());
+      break;
+    default:
+      break;  // a NEW-VIEW may be relayed by anyone: it says nothing of the sender
+  }
+  if (!signed_by_sender) return;
+  peer_views_.Note(from, *shown, tick_);
+  MaybeCatchUpView();
 }
 
 Stats Replica::Impl::stats() const {
@@ -390,10 +446,28 @@ Stats Replica::Impl::stats() const {
   s.dropped_messages = dropped_;
   s.pending_requests = requests_.size();
   s.in_view_change = in_view_change_;
+  s.giving_up = my_timeout_ && my_timeout_->view() == view_;
+  s.view_timeouts_sent = timeouts_sent_;
+  s.peers_in_view = peer_views_.CountAt(view_, tick_);
+  s.peers_ahead = peer_views_.CountAbove(view_, tick_);
   return s;
 }
 
 // ---------------------------------------------------------------- Replica
+
+const char* ToString(ViewEvent::Kind kind) {
+  switch (kind) {
+    case ViewEvent::Kind::kGaveUp:
+      return "gave up on view";
+    case ViewEvent::Kind::kWithdrew:
+      return "view makes progress again";
+    case ViewEvent::Kind::kViewChangeStarted:
+      return "view change started";
+    case ViewEvent::Kind::kViewInstalled:
+      return "view installed";
+  }
+  return "?";
+}
 
 Replica::Replica(Config config, Signer& signer, Verifier& verifier, RestoreState restore)
     : impl_(std::make_unique<Impl>(std::move(config), signer, verifier, std::move(restore))) {}

@@ -113,6 +113,21 @@ struct FetchRequest {
   uint64_t to_sequence = 0;    // last wanted (inclusive): a stable checkpoint seen
 };
 
+// What happened to this replica's view, for operators (logged by the driver at
+// info level). Informational only: nothing to persist or send.
+struct ViewEvent {
+  enum class Kind {
+    kGaveUp,             // signed a ViewTimeout for `view` (still working in it)
+    kWithdrew,           // `view` makes progress again: the timeout no longer stands
+    kViewChangeStarted,  // entered the view change to `view` on a timeout certificate
+    kViewInstalled,      // `view` is active here (NEW-VIEW installed)
+  };
+  Kind kind = Kind::kGaveUp;
+  uint64_t view = 0;
+  std::string reason;
+};
+const char* ToString(ViewEvent::Kind kind);
+
 struct Output {
   // Sync BEFORE sending `messages`. Records are opaque to the driver. (`sent` holds
   // a message this replica signed, or a primary's pre-prepare WITH its batch that
@@ -122,6 +137,7 @@ struct Output {
   std::vector<CommittedBatch> committed;  // contiguous, increasing sequence
   std::optional<FetchRequest> fetch;
   std::vector<pb::Evidence> evidence;
+  std::vector<ViewEvent> view_events;
   std::optional<uint64_t> stable_checkpoint;  // new stable checkpoint: records and
                                               // batches at or below may be discarded
   // (A record is "at" the sequence of the vote or prepared proof it holds. Keep the
@@ -141,6 +157,11 @@ struct Stats {
   uint64_t dropped_messages = 0;  // failed a check
   uint64_t pending_requests = 0;
   bool in_view_change = false;
+  // View synchronization.
+  bool giving_up = false;           // this replica's ViewTimeout for `view` stands
+  uint64_t view_timeouts_sent = 0;  // views given up on since start
+  uint32_t peers_in_view = 0;       // other validators heard from in `view` lately
+  uint32_t peers_ahead = 0;         // ... in a higher view
 };
 
 // What a restarted replica is built from.

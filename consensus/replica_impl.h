@@ -7,7 +7,8 @@
 //                           delivery
 //   replica_catch_up.cc     catch-up replies to peers that missed votes, batch
 //                           bodies (BatchFetch / BatchReply)
-//   replica_view_change.cc  timers' expiry, VIEW-CHANGE, NEW-VIEW
+//   replica_view_change.cc  timers' expiry, view timeouts and their certificates,
+//                           VIEW-CHANGE, NEW-VIEW, catching up with the quorum's view
 //   replica_sync.cc         checkpoints, garbage collection, state transfer,
 //                           retransmission
 //
@@ -32,6 +33,7 @@
 #include "consensus/replica.h"
 #include "consensus/request_queue.h"
 #include "consensus/view_change.h"
+#include "consensus/view_sync.h"
 
 namespace cc::consensus {
 
@@ -74,6 +76,9 @@ class Replica::Impl {
   void Observe(const pb::ConsensusMessage& vote);
   const pb::ConsensusMessage* FindSigned(Kind kind, uint64_t view, uint64_t sequence) const;
   void OnMessage(const MessageEvent& ev);
+  // Records the view `m` shows its sender in (view_sync.h, PeerViews); a higher
+  // view than ours counts only if the sender signed it.
+  void NotePeerView(uint32_t from, const pb::ConsensusMessage& m);
 
   // ---- replica_normal.cc
   void OnRequest(const RequestEvent& ev);
@@ -102,7 +107,25 @@ class Replica::Impl {
 
   // ---- replica_view_change.cc
   void CheckTimers();
-  void StartViewChange(uint64_t new_view);
+  // Signs and sends this replica's ViewTimeout for view_ (once per view): it keeps
+  // working in view_; only a TimeoutCertificate moves it.
+  void GiveUpOnView(const char* reason);
+  void Note(ViewEvent::Kind kind, uint64_t view, std::string reason) {
+    out_.view_events.push_back(ViewEvent{kind, view, std::move(reason)});
+  }
+  // Progress in view_: this replica no longer gives up on it.
+  void WithdrawTimeout();
+  void OnViewTimeout(uint32_t from, const pb::ViewTimeout& t);
+  void OnTimeoutCertificate(uint32_t from, const pb::TimeoutCertificate& tc);
+  void MaybeFormTimeoutCertificate(uint64_t view);
+  // A peer is behind our view: hand it what lets it in (our NEW-VIEW, or the
+  // certificate that started our view change). Rate-limited per peer.
+  void HelpLaggard(uint32_t to);
+  // f+1 peers show views above ours: ask them for the way in.
+  void MaybeCatchUpView();
+  // Enters the view change to `new_view`, justified by `tc` (a certificate for
+  // new_view - 1), which is persisted and sent along with the VIEW-CHANGE.
+  void StartViewChange(uint64_t new_view, const pb::TimeoutCertificate& tc);
   // Sends this replica's VIEW-CHANGE for view_, unless it cannot yet prove a stable
   // checkpoint covering everything it may have discarded before a restart.
   void SendViewChange();
@@ -110,7 +133,6 @@ class Replica::Impl {
   void OnViewChange(uint32_t from, const pb::ViewChange& vc);
   Status ValidateCachedViewChange(const pb::ViewChange& vc);
   void StoreViewChange(const pb::ViewChange& vc);
-  void MaybeJoinViewChange();
   void MaybeMakeNewView();
   void OnNewView(uint32_t from, const pb::NewView& nv);
   void InstallNewView(const pb::NewView& nv, const NewViewSelection& selection);
@@ -162,6 +184,13 @@ class Replica::Impl {
   std::optional<pb::NewView> current_new_view_;         // NEW-VIEW of view_, if any
   // View changes received: view -> replica -> message (validated).
   std::map<uint64_t, std::map<uint32_t, pb::ViewChange>> view_changes_;
+  // View synchronization.
+  TimeoutCollector timeouts_;
+  PeerViews peer_views_;
+  std::optional<pb::ViewTimeout> my_timeout_;                // for view_, while giving up on it
+  std::optional<pb::TimeoutCertificate> entry_certificate_;  // moved us into view change to view_
+  uint64_t timeouts_sent_ = 0;
+  uint64_t last_catch_up_tick_ = 0;
 
   // Time.
   uint64_t tick_ = 0;
@@ -170,7 +199,7 @@ class Replica::Impl {
   std::optional<uint64_t> view_change_timer_start_;  // in view change
   uint64_t view_started_tick_ = 0;                   // when view_ became active here
   uint64_t last_retransmit_tick_ = 0;
-  std::map<uint32_t, uint64_t> last_peer_reply_tick_;      // rate limit of NEW-VIEW / checkpoint replies
+  std::map<uint32_t, uint64_t> last_peer_reply_tick_;      // rate limit of HelpLaggard
   std::map<uint32_t, uint64_t> last_slotless_reply_tick_;  // rate limit of BatchReply without a slot
   std::map<uint32_t, uint64_t> last_checkpoint_reply_tick_;
 

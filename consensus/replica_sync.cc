@@ -245,7 +245,19 @@ void Replica::Impl::Retransmit() {
   // for a whole retransmission period is re-sent, so a healthy pipeline sends
   // nothing extra.
   if (stable_.sequence < view_change_floor_) RequestCheckpoints();
+  if (my_timeout_ && my_timeout_->view() == view_) {
+    timeouts_.Add(*my_timeout_, tick_);  // ours stays current while it stands
+    pb::ConsensusMessage m;
+    *m.mutable_view_timeout() = *my_timeout_;
+    Send(std::move(m));
+  }
   if (in_view_change_) {
+    // The certificate first: a replica still in an older view needs it to follow.
+    if (entry_certificate_ && entry_certificate_->view() + 1 == view_) {
+      pb::ConsensusMessage m;
+      *m.mutable_timeout_certificate() = *entry_certificate_;
+      Send(std::move(m));
+    }
     auto it = my_view_changes_.find(view_);
     if (it != my_view_changes_.end()) {
       pb::ConsensusMessage m;

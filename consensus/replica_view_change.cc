@@ -1,5 +1,6 @@
-// Replica, view change: timer expiry, VIEW-CHANGE collection, the f+1 join rule,
-// NEW-VIEW construction (primary) and validation / installation (everyone).
+// Replica, view change: timer expiry, view timeouts and their certificates (the
+// only way into a view change), catching up with the quorum's view, VIEW-CHANGE
+// collection, NEW-VIEW construction (primary) and validation / installation.
 #include <algorithm>
 #include <set>
 
@@ -16,13 +17,13 @@ constexpr uint64_t kStarvationFactor = 4;
 void Replica::Impl::CheckTimers() {
   if (in_view_change_) {
     if (view_change_timer_start_ && tick_ >= *view_change_timer_start_ + TimeoutTicks()) {
-      StartViewChange(view_ + 1);
+      GiveUpOnView("the view change did not complete in time");
     }
     return;
   }
+  const char* reason = nullptr;
   if (request_timer_start_ && tick_ >= *request_timer_start_ + TimeoutTicks()) {
-    StartViewChange(view_ + 1);
-    return;
+    reason = "request timer expired: nothing committed in time";
   }
   // The request timer restarts on every commit, so a primary that keeps committing
   // other batches while withholding one request would never be replaced. So the
@@ -31,8 +32,108 @@ void Replica::Impl::CheckTimers() {
   // legitimately take longer to reach it.
   if (!requests_.empty() && requests_.size() <= uint64_t{config_.max_inflight} * config_.max_batch_requests) {
     uint64_t since = std::max(requests_.OldestTick(), view_started_tick_);
-    if (tick_ >= since + kStarvationFactor * TimeoutTicks()) StartViewChange(view_ + 1);
+    if (!reason && tick_ >= since + kStarvationFactor * TimeoutTicks()) {
+      reason = "a request waited four request timers without being ordered";
+    }
   }
+  if (reason) {
+    GiveUpOnView(reason);
+  } else {
+    WithdrawTimeout();  // the view makes progress again
+  }
+}
+
+void Replica::Impl::GiveUpOnView(const char* reason) {
+  if (my_timeout_ && my_timeout_->view() == view_) return;
+  Note(ViewEvent::Kind::kGaveUp, view_, reason);
+  my_timeout_ = auth_.SignViewTimeout(view_);
+  ++timeouts_sent_;
+  timeouts_.Add(*my_timeout_, tick_);
+  pb::ConsensusMessage m;
+  *m.mutable_view_timeout() = *my_timeout_;
+  Send(std::move(m));
+  MaybeFormTimeoutCertificate(view_);
+}
+
+void Replica::Impl::WithdrawTimeout() {
+  if (!my_timeout_) return;
+  Note(ViewEvent::Kind::kWithdrew, my_timeout_->view(), "");
+  timeouts_.Withdraw(my_timeout_->view(), config_.self);
+  my_timeout_.reset();
+}
+
+void Replica::Impl::OnViewTimeout(uint32_t from, const pb::ViewTimeout& t) {
+  if (t.replica() != from) {
+    Drop();
+    return;
+  }
+  if (t.view() < view_) {
+    HelpLaggard(from);  // it gives up on a view we have left: show it the way
+    return;
+  }
+  const pb::ViewTimeout* known = timeouts_.Find(t.view(), from);
+  if (known == nullptr || known->signature() != t.signature()) {
+    if (!auth_.Verify(t)) {
+      Drop();
+      return;
+    }
+  }
+  timeouts_.Add(t, tick_);
+  // f+1 replicas give up on the view we are in: at least one honest replica timed
+  // out here, so join them rather than wait for our own timer (PBFT's f+1 rule,
+  // applied to timeouts: it moves no one by itself).
+  if (t.view() == view_ && timeouts_.Count(view_, tick_) >= f() + 1) {
+    GiveUpOnView("f+1 validators gave up on it");
+  }
+  MaybeFormTimeoutCertificate(t.view());
+}
+
+void Replica::Impl::MaybeFormTimeoutCertificate(uint64_t view) {
+  if (view < view_) return;
+  auto tc = timeouts_.Certificate(view, quorum(), tick_);
+  if (tc) StartViewChange(view + 1, *tc);
+}
+
+void Replica::Impl::OnTimeoutCertificate(uint32_t from, const pb::TimeoutCertificate& tc) {
+  (void)from;                     // a certificate proves itself, whoever relays it
+  if (tc.view() < view_) return;  // we are past the view it gives up on
+  Status st = ValidateTimeoutCertificate(auth_, quorum(), tc);
+  if (!st.ok()) {
+    Drop();
+    return;
+  }
+  StartViewChange(tc.view() + 1, tc);
+}
+
+void Replica::Impl::HelpLaggard(uint32_t to) {
+  auto last = last_peer_reply_tick_.find(to);
+  if (last != last_peer_reply_tick_.end() && tick_ < last->second + RetransmitTicks()) return;
+  pb::ConsensusMessage m;
+  if (current_new_view_ && current_new_view_->view() == view_) {
+    *m.mutable_new_view() = *current_new_view_;
+  } else if (entry_certificate_ && entry_certificate_->view() + 1 == view_) {
+    *m.mutable_timeout_certificate() = *entry_certificate_;
+  } else {
+    return;
+  }
+  last_peer_reply_tick_[to] = tick_;
+  Send(std::move(m), to);
+}
+
+void Replica::Impl::MaybeCatchUpView() {
+  // f+1 peers show higher views: at least one honest replica is there, so ours is
+  // behind. Giving up on it is then true; the peers answer a timeout for a view
+  // they have left with their NEW-VIEW or their timeout certificate.
+  if (peer_views_.CountAbove(view_, tick_) < f() + 1) return;
+  if (tick_ < last_catch_up_tick_ + RetransmitTicks() && last_catch_up_tick_ != 0) return;
+  last_catch_up_tick_ = tick_;
+  if (my_timeout_ && my_timeout_->view() == view_) {
+    pb::ConsensusMessage m;
+    *m.mutable_view_timeout() = *my_timeout_;
+    Send(std::move(m));
+    return;
+  }
+  GiveUpOnView("f+1 validators are in higher views: catching up");
 }
 
 void Replica::Impl::EnterView(uint64_t view) {
@@ -43,21 +144,36 @@ void Replica::Impl::EnterView(uint64_t view) {
   Persist(std::move(record));
 }
 
-void Replica::Impl::StartViewChange(uint64_t new_view) {
+void Replica::Impl::StartViewChange(uint64_t new_view, const pb::TimeoutCertificate& tc) {
   if (new_view <= view_) return;
   ReleaseAllSlots();
   log_.Clear();
+  // The certificate is synced with the view it justifies, so after a restart the
+  // replica can still show the others why it is in this view change.
+  pb::ReplicaRecord record;
+  *record.mutable_timeout_certificate() = tc;
+  Persist(std::move(record));
+  entry_certificate_ = tc;
+  std::string who;
+  for (const auto& t : tc.timeouts()) who += (who.empty() ? "" : ",") + std::to_string(t.replica());
+  Note(ViewEvent::Kind::kViewChangeStarted, new_view,
+       "timeout certificate for view " + std::to_string(tc.view()) + " from validators " + who);
   EnterView(new_view);
   in_view_change_ = true;
   current_new_view_.reset();
   request_timer_start_.reset();
   view_change_timer_start_ = tick_;
+  my_timeout_.reset();
+  timeouts_.DropBelow(new_view);
   ++failed_views_;
 
   my_view_changes_.erase(my_view_changes_.begin(), my_view_changes_.lower_bound(new_view));
+  pb::ConsensusMessage m;
+  *m.mutable_timeout_certificate() = tc;
+  Send(std::move(m));
   SendViewChange();
   MaybeMakeNewView();
-  MaybeJoinViewChange();
+  MaybeFormTimeoutCertificate(view_);  // the others may have given up on new_view already
 }
 
 void Replica::Impl::SendViewChange() {
@@ -129,13 +245,7 @@ void Replica::Impl::OnViewChange(uint32_t from, const pb::ViewChange& vc) {
   uint64_t v = vc.new_view();
   if (v < view_ || (v == view_ && !in_view_change_)) {
     // The sender is behind: the NEW-VIEW that started our view lets it catch up.
-    if (!current_new_view_) return;
-    auto last = last_peer_reply_tick_.find(from);
-    if (last != last_peer_reply_tick_.end() && tick_ < last->second + RetransmitTicks()) return;
-    last_peer_reply_tick_[from] = tick_;
-    pb::ConsensusMessage m;
-    *m.mutable_new_view() = *current_new_view_;
-    Send(std::move(m), from);
+    HelpLaggard(from);
     return;
   }
   auto bucket = view_changes_.find(v);
@@ -146,23 +256,7 @@ void Replica::Impl::OnViewChange(uint32_t from, const pb::ViewChange& vc) {
     return;
   }
   StoreViewChange(vc);
-  MaybeJoinViewChange();
   MaybeMakeNewView();
-}
-
-void Replica::Impl::MaybeJoinViewChange() {
-  // f+1 replicas asking for views above ours include an honest one: join the
-  // smallest such view instead of waiting for our own timer (PBFT, section 4.5.2).
-  std::vector<uint64_t> views;
-  std::set<uint32_t> counted;
-  for (const auto& [v, bucket] : view_changes_) {
-    if (v <= view_) continue;
-    for (const auto& [replica, vc] : bucket) {
-      if (replica != config_.self && counted.insert(replica).second) views.push_back(v);
-    }
-  }
-  if (views.size() < f() + 1) return;
-  StartViewChange(*std::min_element(views.begin(), views.end()));
 }
 
 void Replica::Impl::MaybeMakeNewView() {
@@ -205,6 +299,11 @@ void Replica::Impl::OnNewView(uint32_t from, const pb::NewView& nv) {
 void Replica::Impl::InstallNewView(const pb::NewView& nv, const NewViewSelection& selection) {
   ReleaseAllSlots();
   log_.Clear();
+  Note(ViewEvent::Kind::kViewInstalled, nv.view(),
+       (nv.view() > view_
+            ? "adopted from the NEW-VIEW (this replica was in view " + std::to_string(view_) + ")"
+            : std::string("NEW-VIEW")) +
+           " of primary " + std::to_string(PrimaryOf(nv.view())));
   if (nv.view() > view_) EnterView(nv.view());
   in_view_change_ = false;
   view_change_timer_start_.reset();
@@ -213,6 +312,8 @@ void Replica::Impl::InstallNewView(const pb::NewView& nv, const NewViewSelection
   current_new_view_ = nv;
   view_changes_.erase(view_changes_.begin(), view_changes_.upper_bound(view_));
   my_view_changes_.erase(my_view_changes_.begin(), my_view_changes_.lower_bound(view_));
+  if (my_timeout_ && my_timeout_->view() < view_) my_timeout_.reset();
+  timeouts_.DropBelow(view_);
 
   if (selection.min_s > stable_.sequence) AdvanceStable(selection.stable);
   for (int i = 0; i < nv.preprepares_size(); ++i) {

@@ -1,5 +1,6 @@
 #include "node/block_follower.h"
 
+#include "common/fatal.h"
 #include "common/log.h"
 #include "ledger/block.h"
 #include "proto/canonical.h"
@@ -91,11 +92,9 @@ void BlockFollower::Apply(const pb::CertifiedBlock& block) {
     return;
   }
   st = ledger_.Append(executed->block, executed->writes);
-  if (!st.ok()) {
-    Log(LogLevel::kError, "append failed", {{"height", height}, {"reason", st.ToString()}});
-    rejected_++;
-    return;
-  }
+  // A failed synced write poisons the ledger until it is reopened (leveldb_ledger.h):
+  // as on a validator, the process ends and a restart recovers what was synced.
+  if (!st.ok()) Fatal("appending block " + height + ": " + st.ToString());
   on_commit_(*executed);
 }
 

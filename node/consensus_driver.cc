@@ -5,18 +5,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/fatal.h"
 #include "consensus/record_retention.h"
 #include "proto/canonical.h"
 
 namespace cc::node {
 
 namespace {
-
-[[noreturn]] void Fatal(const std::string& what) {
-  std::fprintf(stderr, "creditd: fatal: %s\n", what.c_str());
-  std::fflush(stderr);
-  std::abort();
-}
 
 void Append(std::vector<pb::ReplicaRecord>& to, std::vector<pb::ReplicaRecord>&& from) {
   for (auto& r : from) to.push_back(std::move(r));
@@ -120,6 +115,7 @@ void ConsensusDriver::Merge(consensus::Output& into, consensus::Output&& from) {
   for (auto& m : from.messages) into.messages.push_back(std::move(m));
   for (auto& c : from.committed) into.committed.push_back(std::move(c));
   for (auto& e : from.evidence) into.evidence.push_back(std::move(e));
+  for (auto& e : from.view_events) into.view_events.push_back(std::move(e));
   if (from.fetch) {
     if (!into.fetch) {
       into.fetch = from.fetch;
@@ -197,6 +193,9 @@ void ConsensusDriver::Carry(consensus::Output out) {
   }
   for (const auto& e : out.evidence) {
     if (hooks_.on_evidence) hooks_.on_evidence(e);
+  }
+  for (const auto& e : out.view_events) {
+    if (hooks_.on_view_event) hooks_.on_view_event(e);
   }
   if (out.fetch && hooks_.on_fetch) hooks_.on_fetch(out.fetch->from_sequence, out.fetch->to_sequence);
 

@@ -43,6 +43,9 @@ class ConsensusDriver {
     // order; the driver thread keeps stepping meanwhile. Must be quick.
     std::function<void(const ExecutedBlock&)> on_commit;
     std::function<void(const pb::Evidence&)> on_evidence;
+    // The replica gave up on a view, entered a view change, installed a view (on
+    // the driver thread, after the output's messages are sent).
+    std::function<void(const consensus::ViewEvent&)> on_view_event;
     // Block sync: the replica wants committed blocks [from, to].
     std::function<void(uint64_t from, uint64_t to)> on_fetch;
     // Where the driver thread's time goes, in seconds: "step" (replica steps of one

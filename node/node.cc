@@ -115,8 +115,11 @@ void Node::CreateDriver() {
   ConsensusDriver::Hooks hooks;
   hooks.on_commit = [this](const ExecutedBlock& b) { OnCommit(b); };
   hooks.on_evidence = [this](const pb::Evidence& e) { OnEvidence(e); };
+  hooks.on_view_event = [this](const consensus::ViewEvent& e) { OnViewEvent(e); };
   hooks.on_fetch = [this](uint64_t from, uint64_t to) { OnFetch(from, to); };
   hooks.on_timing = [this](const char* stage, double seconds) { metrics_.OnDriverStage(stage, seconds); };
+  // Peers announce every 500 ms: an announcement four periods old is stale.
+  health_ = std::make_unique<ViewHealth>(rc.n, rc.self, 2000);
   driver_ = std::make_unique<ConsensusDriver>(std::move(dopts), clock_, *signer_, *verifier_, *ledger_,
                                               *executor_, *links_, std::move(hooks));
 }
@@ -240,6 +243,43 @@ void Node::OnCommit(const ExecutedBlock& block) {
   commit_cv_.notify_all();
 }
 
+void Node::OnViewEvent(const consensus::ViewEvent& e) {
+  using Kind = consensus::ViewEvent::Kind;
+  if (e.kind == Kind::kViewChangeStarted) metrics_.OnViewChange();
+  if (e.kind == Kind::kGaveUp) metrics_.OnViewTimeout();
+  if (e.reason.empty()) {
+    Log(LogLevel::kInfo, consensus::ToString(e.kind), {{"view", std::to_string(e.view)}});
+  } else {
+    Log(LogLevel::kInfo, consensus::ToString(e.kind),
+        {{"view", std::to_string(e.view)}, {"reason", e.reason}});
+  }
+}
+
+uint64_t Node::ViewChangeTimeoutMs() const {
+  return uint64_t{config_.consensus.view_change_timeout_ticks} * config_.consensus.tick_ms;
+}
+
+void Node::CheckParticipation() {
+  if (!driver_) return;
+  const ViewHealth::Report r = health_->Evaluate(driver_->stats(), clock_.SteadyMs());
+  const uint64_t now = clock_.SteadyMs();
+  if (r.participating) {
+    not_participating_since_ms_ = 0;
+  } else if (not_participating_since_ms_ == 0) {
+    not_participating_since_ms_ = std::max<uint64_t>(now, 1);
+  }
+  if (participation_known_ && r.participating == was_participating_) return;
+  participation_known_ = true;
+  was_participating_ = r.participating;
+  if (r.participating) {
+    Log(LogLevel::kInfo, "participating in consensus",
+        {{"view", std::to_string(r.views[*validator_index_].value_or(0))},
+         {"validators_in_view", std::to_string(r.validators_in_view)}});
+  } else {
+    Log(LogLevel::kInfo, "not participating in consensus", {{"reason", r.reason}});
+  }
+}
+
 void Node::OnEvidence(const pb::Evidence& evidence) {
   Log(LogLevel::kWarn, "byzantine evidence",
       {{"replica", std::to_string(evidence.replica())},
@@ -259,6 +299,8 @@ api::NodeStatus Node::StatusSnapshot() const {
   s.name = config_.name;
   s.validator = is_validator();
   s.validator_index = validator_index_;
+  s.validators = validator_keys_.size();
+  s.peers = links_->Views();
   if (driver_) {
     const consensus::Stats c = driver_->stats();
     s.primary = driver_->primary();
@@ -266,9 +308,23 @@ api::NodeStatus Node::StatusSnapshot() const {
     s.view_changes = c.view_changes;
     s.in_view_change = c.in_view_change;
     s.stable_checkpoint = c.stable_checkpoint;
+    s.giving_up = c.giving_up;
+    s.view_timeouts = c.view_timeouts_sent;
+    const uint64_t now = clock_.SteadyMs();
+    const ViewHealth::Report r = health_->Evaluate(c, now);
+    s.participating = r.participating;
+    s.validators_in_view = r.validators_in_view;
+    s.quorum_view = r.quorum_view;
+    s.not_participating_reason = r.reason;
+    const uint64_t since = not_participating_since_ms_;
+    if (!r.participating && since != 0 && now > since) {
+      s.not_participating_ms = now - since;
+      s.participation_alarm = s.not_participating_ms > 2 * ViewChangeTimeoutMs();
+    }
+    for (auto& p : s.peers) {
+      if (p.validator) p.view = r.views[*p.validator];
+    }
   }
-  s.validators = validator_keys_.size();
-  s.peers = links_->Views();
   s.mempool_transactions = mempool_->size();
   s.mempool_bytes = mempool_->bytes();
   s.ready = Ready();
@@ -332,8 +388,12 @@ std::string Node::RenderMetrics() {
   NodeMetrics::Snapshot s;
   s.height = ledger_->Height();
   s.view = c.view;
-  s.view_changes = c.view_changes;
   s.dropped_messages = c.dropped_messages;
+  if (driver_) {
+    const ViewHealth::Report r = health_->Evaluate(c, clock_.SteadyMs());
+    s.validators_in_view = r.validators_in_view;
+    s.participating = r.participating;
+  }
   s.mempool_transactions = mempool_->size();
   s.mempool_bytes = mempool_->bytes();
   s.observer_rejected_blocks = follower_ ? follower_->rejected_blocks() : 0;

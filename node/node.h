@@ -46,6 +46,7 @@
 #include "node/node_metrics.h"
 #include "node/peer_links.h"
 #include "node/validator_keys.h"
+#include "node/view_health.h"
 #include "node/worker_pool.h"
 
 namespace cc::http {
@@ -108,6 +109,11 @@ class Node final : public api::Backend {
   void OnCommit(const ExecutedBlock& block);
   void OnFetch(uint64_t from, uint64_t to);
   void OnEvidence(const pb::Evidence& evidence);
+  void OnViewEvent(const consensus::ViewEvent& event);
+  // Validators: evaluates participation, logs a change at info level and keeps
+  // when it stopped (housekeeping thread).
+  void CheckParticipation();
+  uint64_t ViewChangeTimeoutMs() const;
   void SendSyncRequest(const pb::BlockSyncRequest& request);
   void Housekeeping();
   void BroadcastStatus();
@@ -136,6 +142,7 @@ class Node final : public api::Backend {
   std::unique_ptr<KeySigner> signer_;
   std::unique_ptr<KeySetVerifier> verifier_;
   std::unique_ptr<ConsensusDriver> driver_;  // validators
+  std::unique_ptr<ViewHealth> health_;       // validators
   std::unique_ptr<BlockFollower> follower_;  // observers
   std::unique_ptr<monitor::Monitor> monitor_;
   std::unique_ptr<http::TokenStore> tokens_;
@@ -144,6 +151,10 @@ class Node final : public api::Backend {
   SyncClient sync_;
   std::atomic<uint64_t> last_height_change_ms_{0};
   std::atomic<uint64_t> seen_height_{0};
+  // 0 while participating; else the steady ms since which it has not been.
+  std::atomic<uint64_t> not_participating_since_ms_{0};
+  bool participation_known_ = false;  // housekeeping thread only
+  bool was_participating_ = false;    // housekeeping thread only
 
   // Commit waiters.
   std::mutex commit_mu_;

@@ -14,7 +14,14 @@ NodeMetrics::NodeMetrics() {
                                             metrics::LatencyBuckets());
   height_ = &registry_.AddGauge("creditd_height", "Height of the last committed block");
   view_ = &registry_.AddGauge("creditd_view", "Current PBFT view");
-  view_changes_ = &registry_.AddGauge("creditd_view_changes", "Views entered after view 0 since start");
+  view_changes_ = &registry_.AddCounter("creditd_view_changes_total",
+                                        "View changes this validator entered (on a timeout certificate)");
+  view_timeouts_ = &registry_.AddCounter("creditd_view_timeouts_total",
+                                         "Views this validator gave up on (signed a view timeout)");
+  validators_in_view_ = &registry_.AddGauge(
+      "creditd_validators_in_view", "Validators (this one included) settled in this validator's view");
+  participating_ = &registry_.AddGauge(
+      "creditd_participating", "1 while this validator takes part in consensus (quorum in its view), else 0");
   mempool_ = &registry_.AddGauge("creditd_mempool_transactions", "Transactions waiting in the mempool");
   mempool_bytes_ = &registry_.AddGauge("creditd_mempool_bytes", "Bytes waiting in the mempool");
   peers_ = &registry_.AddGauge("creditd_peers_connected", "Peers with an authenticated link");
@@ -45,7 +52,10 @@ void NodeMetrics::OnDriverStage(const char* stage, double seconds) {
 std::string NodeMetrics::Render(const Snapshot& s, const p2p::TransportStats& tstats) {
   height_->Set(static_cast<double>(s.height));
   view_->Set(static_cast<double>(s.view));
-  view_changes_->Set(static_cast<double>(s.view_changes));
+  if (s.participating) {
+    validators_in_view_->Set(static_cast<double>(s.validators_in_view));
+    participating_->Set(*s.participating ? 1 : 0);
+  }
   dropped_msgs_->Set(static_cast<double>(s.dropped_messages));
   mempool_->Set(static_cast<double>(s.mempool_transactions));
   mempool_bytes_->Set(static_cast<double>(s.mempool_bytes));

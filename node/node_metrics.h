@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,10 @@ class NodeMetrics {
   struct Snapshot {
     uint64_t height = 0;
     uint64_t view = 0;
-    uint64_t view_changes = 0;
     uint64_t dropped_messages = 0;
+    // Validators only (node/view_health.h).
+    std::optional<bool> participating;
+    uint32_t validators_in_view = 0;
     size_t mempool_transactions = 0;
     uint64_t mempool_bytes = 0;
     uint64_t observer_rejected_blocks = 0;
@@ -40,6 +43,9 @@ class NodeMetrics {
   // node's own transactions waited from admission (seconds).
   void OnCommitted(size_t txs, size_t rejected, const std::vector<double>& waited);
   void OnForwardDropped() { forwarded_dropped_->Inc(); }
+  // The replica entered a view change / gave up on a view (ViewEvent).
+  void OnViewChange() { view_changes_->Inc(); }
+  void OnViewTimeout() { view_timeouts_->Inc(); }
   // The consensus driver's time per stage (ConsensusDriver::Hooks::on_timing).
   void OnDriverStage(const char* stage, double seconds);
 
@@ -54,7 +60,10 @@ class NodeMetrics {
   metrics::Histogram* commit_latency_;
   metrics::Gauge* height_;
   metrics::Gauge* view_;
-  metrics::Gauge* view_changes_;
+  metrics::Counter* view_changes_;
+  metrics::Counter* view_timeouts_;
+  metrics::Gauge* validators_in_view_;
+  metrics::Gauge* participating_;
   metrics::Gauge* mempool_;
   metrics::Gauge* mempool_bytes_;
   metrics::Gauge* peers_;

@@ -52,6 +52,9 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
     }
     case pb::PeerFrame::kStatus:
       sync_.NoteRemoteHeight(f.status().height());
+      if (auto validator = links_->ValidatorOf(peer); health_ && validator) {
+        health_->NotePeer(*validator, f.status().view(), f.status().in_view_change(), clock_.SteadyMs());
+      }
       break;
     case pb::PeerFrame::KIND_NOT_SET:
       break;
@@ -75,7 +78,11 @@ void Node::SendSyncRequest(const pb::BlockSyncRequest& request) {
 void Node::BroadcastStatus() {
   pb::PeerFrame f;
   f.mutable_status()->set_height(ledger_->Height());
-  if (driver_) f.mutable_status()->set_view(driver_->stats().view);
+  if (driver_) {
+    const consensus::Stats c = driver_->stats();
+    f.mutable_status()->set_view(c.view);
+    f.mutable_status()->set_in_view_change(c.in_view_change);
+  }
   transport_->Broadcast(f.SerializeAsString());
 }
 
@@ -97,6 +104,7 @@ void Node::Housekeeping() {
       BroadcastStatus();
       last_status = now;
     }
+    CheckParticipation();
     // Observers sync whenever behind; validators only when consensus has not moved
     // them forward for a while (normally they commit through the protocol).
     const bool stalled = now - last_height_change_ms_ > 2000;

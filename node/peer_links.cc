@@ -58,7 +58,8 @@ std::optional<uint32_t> PeerLinks::ValidatorOf(p2p::PeerIndex peer) const {
 std::vector<api::PeerView> PeerLinks::Views() const {
   std::vector<api::PeerView> out;
   for (p2p::PeerIndex p = 0; p < names_.size(); ++p) {
-    out.push_back(api::PeerView{names_[p], keys_[p], peer_validator_[p], transport_.IsConnected(p)});
+    out.push_back(
+        api::PeerView{names_[p], keys_[p], peer_validator_[p], transport_.IsConnected(p), std::nullopt});
   }
   return out;
 }

@@ -158,6 +158,12 @@ std::string CheckpointSigningBytes(std::string_view chain_id, uint64_t sequence,
   return w.Take();
 }
 
+std::string ViewTimeoutSigningBytes(std::string_view chain_id, uint64_t view, uint32_t replica) {
+  CanonicalWriter w("creditchain/viewtimeout/v1");
+  w.Bytes(chain_id).U64(view).U32(replica);
+  return w.Take();
+}
+
 std::string ViewChangeSigningBytes(std::string_view chain_id, const pb::ViewChange& vc) {
   CanonicalWriter w("creditchain/viewchange/v1");
   w.Bytes(chain_id).U64(vc.new_view()).U64(vc.stable_sequence()).Bytes(vc.stable_digest());

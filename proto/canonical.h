@@ -44,6 +44,8 @@ std::string CommitSigningBytes(std::string_view chain_id, uint64_t view, uint64_
                                std::string_view digest, uint32_t replica);
 std::string CheckpointSigningBytes(std::string_view chain_id, uint64_t sequence,
                                    std::string_view state_digest, uint32_t replica);
+// A view timeout ("I give up on `view`") signs the view and the replica.
+std::string ViewTimeoutSigningBytes(std::string_view chain_id, uint64_t view, uint32_t replica);
 // A view change signs its claims: the stable checkpoint and, for each prepared
 // proof, (view, sequence, digest). The proofs inside are signed messages checked
 // on their own.

@@ -46,9 +46,10 @@ TEST(PbftSimulation, SafeAndLiveWithSilentReplica) { ExpectAllSeedsPass(SilentRe
 TEST(PbftSimulation, SafeAndLiveWithWithholdingPrimary) { ExpectAllSeedsPass(WithholdingPrimaryScenario); }
 
 // The first primary is silent and one honest replica is cut off until tick 300:
-// it times out alone and keeps asking for ever higher views, while the other two
-// honest replicas cannot change view without it. After the partition heals the
-// three honest replicas must still meet in one view and commit everything.
+// it times out alone (and, before view synchronization, climbed to ever higher
+// views), while the other two honest replicas cannot change view without it. After
+// the partition heals the three honest replicas must still meet in one view and
+// commit everything.
 ScenarioConfig SilentPrimaryAndIsolatedBackup(uint64_t seed) {
   ScenarioConfig c;
   c.name = "SilentPrimaryAndIsolatedBackup";

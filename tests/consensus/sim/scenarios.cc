@@ -141,6 +141,79 @@ ScenarioConfig LaggingReplicaScenario(uint64_t seed) {
   return c;
 }
 
+namespace {
+// Requests spread over [0, until], so timers run throughout.
+void SteadyLoad(ScenarioConfig& c, Rng& shape, uint64_t until) {
+  c.requests = static_cast<uint32_t>(shape.Uniform(until / 20, until / 10));
+  c.submit_from = 0;
+  c.submit_until = until;
+}
+}  // namespace
+
+ScenarioConfig FastClockScenario(uint64_t seed) {
+  Rng shape = ShapeRng("FastClock", seed);
+  ScenarioConfig c = Base("FastClock", seed, shape);
+  const uint32_t fast = static_cast<uint32_t>(shape.Uniform(0, c.n - 1));
+  c.clock_rate[fast] = static_cast<uint32_t>(shape.Uniform(2, 4));
+  c.gst = shape.Uniform(300, 700);
+  SteadyLoad(c, shape, c.gst);
+  c.faults.drop = shape.Real(0, 0.05);
+  return c;
+}
+
+ScenarioConfig PrimaryOutagesScenario(uint64_t seed) {
+  Rng shape = ShapeRng("PrimaryOutages", seed);
+  ScenarioConfig c = Base("PrimaryOutages", seed, shape);
+  const uint64_t timeout = c.view_change_timeout_ticks;
+  const uint64_t outages = shape.Uniform(3, 6);
+  uint64_t t = shape.Uniform(20, 60);
+  for (uint64_t i = 0; i < outages; ++i) {
+    const double factor = shape.Chance(0.5) ? shape.Real(0.5, 0.95) : shape.Real(1.05, 2.0);
+    CrashPlan plan;
+    plan.current_primary = true;
+    plan.at = t;
+    plan.restart_at = t + std::max<uint64_t>(1, static_cast<uint64_t>(factor * static_cast<double>(timeout)));
+    plan.torn = shape.Chance(0.3);
+    c.crashes.push_back(plan);
+    t = plan.restart_at + shape.Uniform(10, 3 * timeout);
+  }
+  c.gst = t;
+  SteadyLoad(c, shape, c.gst);
+  c.faults.drop = shape.Real(0, 0.03);
+  return c;
+}
+
+ScenarioConfig ViewChangeRestartsScenario(uint64_t seed) {
+  Rng shape = ShapeRng("ViewChangeRestarts", seed);
+  ScenarioConfig c = Base("ViewChangeRestarts", seed, shape);
+  const uint64_t timeout = c.view_change_timeout_ticks;
+  const uint64_t rounds = shape.Uniform(1, 3);
+  uint64_t t = shape.Uniform(20, 60);
+  for (uint64_t i = 0; i < rounds; ++i) {
+    CrashPlan primary;
+    primary.current_primary = true;
+    primary.at = t;
+    primary.restart_at = t + shape.Uniform(timeout + timeout / 2, 4 * timeout);
+    c.crashes.push_back(primary);
+    // Backups go down around the moment the others' timers fire (the view change
+    // is under way) and come back while it may still be.
+    const std::vector<uint32_t> backups = Pick(shape, c.n, F(c));
+    for (uint32_t r : backups) {
+      CrashPlan plan;
+      plan.replica = r;
+      plan.at = t + timeout + shape.Uniform(0, timeout / 2);
+      plan.restart_at = plan.at + shape.Uniform(1, timeout);
+      plan.torn = shape.Chance(0.5);
+      c.crashes.push_back(plan);
+    }
+    t = std::max(primary.restart_at, t + 3 * timeout) + shape.Uniform(10, 2 * timeout);
+  }
+  c.gst = t;
+  SteadyLoad(c, shape, c.gst);
+  c.faults.drop = shape.Real(0, 0.03);
+  return c;
+}
+
 ScenarioConfig EquivocatingPrimaryScenario(uint64_t seed) {
   Rng shape = ShapeRng("EquivocatingPrimary", seed);
   ScenarioConfig c = Base("EquivocatingPrimary", seed, shape);

@@ -29,6 +29,21 @@ ScenarioConfig CrashRestartScenario(uint64_t seed);
 // blocks some peers serve first.
 ScenarioConfig LaggingReplicaScenario(uint64_t seed);
 
+// View synchronization (issue 9): no honest replica may be left alone in a view.
+// Every one of these runs under a steady load from start to GST, and the
+// participation check (simulation.h) requires every honest replica to vote again
+// in the quorum's view afterwards.
+//
+// One replica's clock runs 2-4x fast for the whole run: its timers fire while the
+// others see a healthy primary.
+ScenarioConfig FastClockScenario(uint64_t seed);
+// The primary of the moment goes down 3-6 times, each for just under or just over
+// the view-change timeout (0.5-0.95x or 1.05-2x), some crashes torn.
+ScenarioConfig PrimaryOutagesScenario(uint64_t seed);
+// The primary goes down for longer than the timeout, and while the others are in
+// the view change, 1..f backups crash and restart (some torn), 1-3 times.
+ScenarioConfig ViewChangeRestartsScenario(uint64_t seed);
+
 // Byzantine: f validators misbehave, honest ones must stay safe and live.
 ScenarioConfig EquivocatingPrimaryScenario(uint64_t seed);
 // n = 4. The equivocating primary sends its first batch to replica 3 and another

@@ -155,6 +155,12 @@ std::string Describe(const pb::ConsensusMessage& m) {
     case pb::ConsensusMessage::kBatchReply:
       return "batch-reply s" + std::to_string(m.batch_reply().sequence()) +
              " d=" + ShortHex(m.batch_reply().digest());
+    case pb::ConsensusMessage::kViewTimeout:
+      return "view-timeout v" + std::to_string(m.view_timeout().view()) + " r" +
+             std::to_string(m.view_timeout().replica());
+    case pb::ConsensusMessage::kTimeoutCertificate:
+      return "timeout-certificate v" + std::to_string(m.timeout_certificate().view()) + " (" +
+             std::to_string(m.timeout_certificate().timeouts_size()) + " timeouts)";
     default:
       return "empty-message";
   }

@@ -34,7 +34,8 @@ struct Node {
   std::unique_ptr<ByzantineBehaviour> byzantine;
   uint64_t exec_ready_at = 0;  // keeps ExecutedEvents in sequence order
   bool torn_armed = false;
-  uint64_t sync_busy_until = 0;  // node-level sync: one request at a time
+  uint64_t sync_busy_until = 0;      // node-level sync: one request at a time
+  uint64_t participation_floor = 0;  // ledger height when the participation phase began
   ReplicaSummary summary;
 };
 
@@ -73,6 +74,14 @@ class Simulation {
   ByzantineContext ContextFor(uint32_t r);
   bool AllCommitted() const;
   std::string LivenessReport() const;
+  // Participation phase (ScenarioConfig::check_participation).
+  void BeginParticipation();
+  void SendProbe();
+  bool AllParticipating() const;
+  std::string ParticipationReport() const;
+  // The view most live honest replicas are in (ties: the highest) and its primary.
+  uint32_t CurrentPrimary() const;
+  void AddRequest(ClientRequest req);
   void Fail(const std::string& what);
   void RecordGst();
   bool honest(uint32_t r) const { return !nodes_[r].byzantine; }
@@ -96,6 +105,9 @@ class Simulation {
   std::unordered_map<std::string, size_t> request_index_;
   uint64_t now_ = 0;
   uint64_t liveness_deadline_ = 0;
+  std::optional<uint64_t> participation_since_;
+  uint64_t probes_ = 0;
+  std::vector<std::optional<uint32_t>> crash_target_;  // per crash plan: resolved replica
   bool failed_ = false;
   RunResult result_;
 };

@@ -10,19 +10,95 @@
 namespace cc::sim::internal {
 
 void Simulation::ApplyCrashPlans() {
-  for (const auto& c : config_.crashes) {
+  for (size_t i = 0; i < config_.crashes.size(); ++i) {
+    const CrashPlan& c = config_.crashes[i];
     if (c.at == now_) {
+      const uint32_t r = c.current_primary ? CurrentPrimary() : c.replica;
+      if (!nodes_[r].replica) continue;  // already down: this plan does nothing
+      crash_target_[i] = r;
       if (c.torn) {
-        nodes_[c.replica].torn_armed = true;
+        nodes_[r].torn_armed = true;
       } else {
-        Crash(c.replica, "planned");
+        Crash(r, c.current_primary ? "planned (the primary)" : "planned");
       }
     }
-    if (c.restart_at == now_) {
-      Crash(c.replica, "torn crash never struck; crashing before the restart");
-      Start(c.replica);
+    if (c.restart_at == now_ && crash_target_[i]) {
+      const uint32_t r = *crash_target_[i];
+      Crash(r, "torn crash never struck; crashing before the restart");
+      Start(r);
     }
   }
+}
+
+uint32_t Simulation::CurrentPrimary() const {
+  std::map<uint64_t, uint32_t> in_view;
+  for (uint32_t r = 0; r < config_.n; ++r) {
+    if (honest(r) && nodes_[r].replica) ++in_view[nodes_[r].replica->view()];
+  }
+  uint64_t view = 0;
+  uint32_t most = 0;
+  for (const auto& [v, count] : in_view) {
+    if (count >= most) {
+      most = count;
+      view = v;
+    }
+  }
+  return static_cast<uint32_t>(view % config_.n);
+}
+
+void Simulation::AddRequest(ClientRequest req) {
+  req.next_retry = req.submit_at + config_.client_retry_ticks;
+  request_index_[req.id] = requests_.size();
+  requests_.push_back(std::move(req));
+}
+
+void Simulation::BeginParticipation() {
+  participation_since_ = now_;
+  for (uint32_t r = 0; r < config_.n; ++r) nodes_[r].participation_floor = nodes_[r].ledger.height();
+  SendProbe();
+}
+
+void Simulation::SendProbe() {
+  ClientRequest req;
+  req.bytes = "sim-probe|" + std::to_string(config_.seed) + "|" + std::to_string(probes_++) + "|";
+  while (req.bytes.size() < config_.request_bytes) req.bytes.push_back('.');
+  req.id = proto::TxId(req.bytes);
+  req.submit_at = now_ + 1;
+  for (uint32_t r = 0; r < config_.n; ++r) req.targets.push_back(r);
+  AddRequest(std::move(req));
+}
+
+bool Simulation::AllParticipating() const {
+  std::optional<uint64_t> view;
+  for (uint32_t r = 0; r < config_.n; ++r) {
+    if (!honest(r)) continue;
+    const Node& node = nodes_[r];
+    if (!node.replica || node.summary.own_votes_committed == 0) return false;
+    const consensus::Stats st = node.replica->stats();
+    if (st.in_view_change || (view && *view != st.view)) return false;
+    view = st.view;
+  }
+  return true;
+}
+
+std::string Simulation::ParticipationReport() const {
+  std::string s = "PARTICIPATION: not every honest replica voted again in one view within " +
+                  std::to_string(config_.participation_bound) +
+                  " ticks of liveness (t=" + std::to_string(result_.live_at) + "):";
+  for (uint32_t r = 0; r < config_.n; ++r) {
+    const Node& node = nodes_[r];
+    s += " [r" + std::to_string(r) + (honest(r) ? "" : " byz");
+    if (node.replica) {
+      const consensus::Stats st = node.replica->stats();
+      s += " view " + std::to_string(st.view) + (st.in_view_change ? " (changing)" : "");
+    } else {
+      s += " down";
+    }
+    s += " height " + std::to_string(node.ledger.height()) + " own votes committed " +
+         std::to_string(node.summary.own_votes_committed) + " synced " +
+         std::to_string(node.summary.synced_commits + node.summary.fetched_commits) + "]";
+  }
+  return s;
 }
 
 void Simulation::SubmitRequests() {

@@ -33,6 +33,7 @@ Simulation::Simulation(const ScenarioConfig& config)
                4ull * config.watermark_window),
       network_(config.n, rng_),
       nodes_(config.n) {
+  crash_target_.resize(config_.crashes.size());
   network_.set_faults(config_.faults);
   network_.set_gst(config_.gst);
   for (const auto& p : config_.partitions) network_.AddPartition(p.start, p.end, p.group_of);
@@ -73,9 +74,7 @@ Simulation::Simulation(const ScenarioConfig& config)
         req.targets.push_back(static_cast<uint32_t>(misc_rng_.Uniform(0, config_.n - 1)));
         break;
     }
-    req.next_retry = req.submit_at + config_.client_retry_ticks;
-    request_index_[req.id] = requests_.size();
-    requests_.push_back(std::move(req));
+    AddRequest(std::move(req));
   }
   liveness_deadline_ = std::max(config_.gst, last_submit) + config_.liveness_bound;
 
@@ -175,6 +174,7 @@ void Simulation::Deliver(Envelope e) {
   if (!node.replica) return;  // lost: the node is down
   if (e.kind == Envelope::Kind::kExecuted && e.incarnation != node.incarnation) return;
   if (e.kind == Envelope::Kind::kStatus) return OnStatus(e);
+  if (e.kind == Envelope::Kind::kMessage && config_.deaf == e.to && now_ >= config_.deaf_from) return;
   Step(e.to, e.event, e.kind);
 }
 
@@ -262,6 +262,14 @@ void Simulation::HandleOutput(uint32_t r, consensus::Output out, Envelope::Kind 
         ++node.summary.committed_requests;
       }
     }
+    if (honest(r) && participation_since_ && via == Envelope::Kind::kMessage &&
+        c.sequence > node.participation_floor) {
+      for (const auto& sig : c.certificate.signatures()) {
+        if (sig.validator() != r) continue;
+        if (node.summary.own_votes_committed++ == 0) node.summary.voted_again_at = now_;
+        break;
+      }
+    }
     if (via == Envelope::Kind::kFetched) ++node.summary.fetched_commits;
     if (via == Envelope::Kind::kSynced) ++node.summary.synced_commits;
     Envelope e;
@@ -339,16 +347,33 @@ RunResult Simulation::Run() {
     while (!failed_ && network_.PopDue(now_, &e)) Deliver(std::move(e));
     misc_rng_.Shuffle(order);
     for (uint32_t r : order) {
-      if (failed_ || !nodes_[r].replica) continue;
-      Step(r, consensus::TickEvent{now_ms()}, Envelope::Kind::kMessage);
+      auto rate = config_.clock_rate.find(r);
+      const uint32_t ticks = rate == config_.clock_rate.end() ? 1 : rate->second;
+      for (uint32_t i = 0; i < ticks && !failed_ && nodes_[r].replica; ++i) {
+        Step(r, consensus::TickEvent{now_ms()}, Envelope::Kind::kMessage);
+      }
     }
     if (failed_) break;
     if (now_ == config_.gst) RecordGst();
     if (!live && now_ >= config_.gst && AllCommitted()) {
       live = true;
       live_since = now_;
+      result_.live_at = now_;
+      if (config_.check_participation) BeginParticipation();
     }
-    if (live && now_ >= live_since + config_.settle_ticks) break;
+    if (participation_since_) {
+      if (AllParticipating()) {
+        result_.participating_at = now_;
+        participation_since_.reset();
+        live_since = now_;
+      } else if (now_ >= *participation_since_ + config_.participation_bound) {
+        Fail(ParticipationReport());
+        break;
+      } else if ((now_ - *participation_since_) % config_.probe_interval_ticks == 0) {
+        SendProbe();
+      }
+    }
+    if (live && !participation_since_ && now_ >= live_since + config_.settle_ticks) break;
     if (config_.check_liveness && !live && now_ >= liveness_deadline_) {
       Fail(LivenessReport());
       break;
@@ -363,6 +388,7 @@ RunResult Simulation::Run() {
       const consensus::Stats st = node.replica->stats();
       node.summary.view = st.view;
       node.summary.view_changes = st.view_changes;
+      node.summary.in_view_change = st.in_view_change;
       node.summary.stable_checkpoint = std::max(node.summary.stable_checkpoint, st.stable_checkpoint);
     }
     node.summary.equivocated = node.byzantine && node.byzantine->equivocated();

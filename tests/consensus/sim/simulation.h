@@ -25,7 +25,10 @@
 //
 // Liveness: once faults stop (GST: no drops, partitions healed, crashed replicas
 // restarted) every request submitted by the clients must be committed on every
-// honest replica within `liveness_bound` ticks of max(GST, last submission).
+// honest replica within `liveness_bound` ticks of max(GST, last submission); then
+// every honest replica must vote again (ScenarioConfig::check_participation): a
+// replica that only keeps up by block sync, or waits alone in another view, fails
+// the run even though blocks keep coming.
 //
 // Thread safety: none; one Simulation per thread.
 #pragma once
@@ -33,6 +36,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -56,6 +60,9 @@ struct CrashPlan {
   uint64_t at = 0;          // crash at this tick...
   uint64_t restart_at = 0;  // ...and restart from persisted state at this one (> at)
   bool torn = false;        // crash right after persisting an output, before it is sent
+  // Crash whichever replica is the primary at `at` (of the view most live honest
+  // replicas are in) instead of `replica`; the same one restarts.
+  bool current_primary = false;
 };
 
 struct PartitionPlan {
@@ -86,6 +93,13 @@ struct ScenarioConfig {
   std::vector<PartitionPlan> partitions;
   std::vector<LinkBlock> link_blocks;
   std::vector<CrashPlan> crashes;
+  // Replica -> TickEvents it gets per simulated tick (default 1): its timers run
+  // that many times faster than everyone else's. Not a fault that stops at GST.
+  std::map<uint32_t, uint32_t> clock_rate;
+  // Harness self-test only: from tick `deaf_from` on, consensus messages to
+  // replica `deaf` are lost (block sync still reaches it).
+  std::optional<uint32_t> deaf;
+  uint64_t deaf_from = 0;
   uint32_t max_execution_lag = 2;  // ticks between commit and ExecutedEvent
   bool prune_records = false;      // discard records at stable checkpoints, as allowed
 
@@ -121,6 +135,14 @@ struct ScenarioConfig {
   bool check_certificates = true;
   bool check_liveness = true;
   uint64_t liveness_bound = 2000;
+  // Participation: once every request is committed after GST, clients keep sending
+  // a probe request every `probe_interval_ticks` until every honest replica has
+  // voted again: committed a batch through consensus (not block sync) whose
+  // certificate carries its own commit signature, and all honest replicas are in
+  // one view, not changing it. Within `participation_bound` ticks, or the run fails.
+  bool check_participation = true;
+  uint64_t participation_bound = 1500;
+  uint64_t probe_interval_ticks = 15;
   uint64_t settle_ticks = 30;  // keep running (and checking) after liveness is met
   uint64_t max_ticks = 20000;  // hard stop when liveness is not checked
   bool verify_cache = true;    // off in the benchmark: every replica verifies itself
@@ -141,8 +163,13 @@ struct ReplicaSummary {
   uint64_t committed_requests = 0;  // distinct client requests executed
   uint64_t evidence = 0;            // evidence records it output
   uint64_t height_at_gst = 0;
-  uint64_t stable_at_gst = 0;  // its stable checkpoint when faults stopped
-  bool equivocated = false;    // Byzantine: sent an honest replica provable conflicts
+  uint64_t stable_at_gst = 0;   // its stable checkpoint when faults stopped
+  bool in_view_change = false;  // at the end of the run
+  // Participation phase: batches it committed through consensus with its own
+  // commit signature in the certificate (it voted), and the first tick it did.
+  uint64_t own_votes_committed = 0;
+  uint64_t voted_again_at = 0;
+  bool equivocated = false;  // Byzantine: sent an honest replica provable conflicts
 };
 
 struct RunResult {
@@ -156,6 +183,8 @@ struct RunResult {
   uint64_t signatures = 0;
   uint64_t verifications = 0;       // Ed25519 verifications actually computed
   uint64_t committed_requests = 0;  // most on one honest ledger, duplicates excluded
+  uint64_t live_at = 0;             // every request committed everywhere (after GST)
+  uint64_t participating_at = 0;    // every honest replica voted again, in one view
 };
 
 RunResult RunSimulation(const ScenarioConfig& config);

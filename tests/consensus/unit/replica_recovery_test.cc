@@ -249,10 +249,19 @@ TEST(PbftRestore, ViewChangeWaitsForAProvenCheckpointAfterRestart) {
   TestCluster c(cfg);
   c.prune_records = true;
   for (int i = 0; i < 10; ++i) c.Request(Req(i));
-  // Replica 2 restarts while nobody answers it, then its timer expires.
+  // Replica 2 restarts while nobody answers it, then a timeout certificate for
+  // view 0 (0, 1 and 3 gave up on it) moves it into the view change to view 1.
   c.SetFilter([](const Envelope& e) { return e.to != 2 && e.from != 2; });
   c.Restart(2);
-  c.Request(Req(100), 2);
+  pb::ConsensusMessage tc;
+  tc.mutable_timeout_certificate()->set_view(0);
+  for (uint32_t r : {0u, 1u, 3u}) {
+    pb::ViewTimeout* t = tc.mutable_timeout_certificate()->add_timeouts();
+    t->set_view(0);
+    t->set_replica(r);
+    t->set_signature(c.key(r).Sign(proto::ViewTimeoutSigningBytes("unit-test-chain", 0, r)));
+  }
+  c.Inject(2, 1, tc);
   c.Tick(21);
   EXPECT_EQ(c.replica(2).view(), 1u);
   for (const auto& e : c.log()) {
