@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, checks formatting, builds from scratch if needed, and
 # runs every test:
-#   1. the optimized build (build/);
+#   1. the optimized build (build/), then the multi-host network tests (root, network
+#      namespaces; skipped with the reason where the machine cannot make them);
 #   2. the same tests with the wall clock a year ahead (faketime), so no test
 #      depends on today's date;
 #   3. an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/);
@@ -21,7 +22,13 @@ scripts/lint.sh format
 stamp "release build"
 scripts/build.sh release
 stamp "release tests"
-(cd build && ctest --output-on-failure -j2)
+(cd build && ctest --output-on-failure -j2 -LE netns)
+
+# Real creditd processes, each in its own network namespace, over impaired links
+# (tests/netns/README.md); alone, so other suites do not skew the WAN figures.
+stamp "multi-host network tests (netns)"
+scripts/netns.sh check --switch build/tests/netns/netns_switch || echo "netns_test will be skipped: the reason is above"
+(cd build && ctest --output-on-failure -L netns)
 
 if [ "${CC_SKIP_FAKETIME:-0}" != "1" ]; then
   stamp "release tests, clock a year ahead"

@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3 procps
   clang-format clang-tidy faketime
+  iproute2  # tests/netns: ip netns (the multi-host network of scripts/netns.sh)
+  clang-14 libclang-rt-14-dev  # scripts/build.sh fuzz: clang++-14 and libFuzzer (-fsanitize=fuzzer)
 )
 
 missing=()

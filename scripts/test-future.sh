@@ -7,8 +7,9 @@
 # timeouts and tick rates are unchanged.
 #
 # Left out by default (pass your own ctest filters to include them):
-#   - the simulation (label sim): consensus/ never reads a clock at all;
-#   - p2p_test and the real-process suites (label integration): the transport reads
+#   - the simulation (label sim) and the disk-fault suites (label fault): they
+#     never read a clock at all;
+#   - p2p_test and the real-process suites (labels integration, netns): the transport reads
 #     only the monotonic clock, yet under libfaketime its redial and handshake timers
 #     misfire (libfaketime wraps the timed waits Asio uses), so links come up only
 #     when a first dial happens to succeed: a failure of the tool, not of a date.
@@ -22,5 +23,5 @@ shift || true
 command -v faketime >/dev/null || { echo "test-future: faketime is not installed" >&2; exit 2; }
 echo "== tests with the clock at $(FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$offset" date -u +%F)"
 cd build
-if [ $# -eq 0 ]; then set -- -LE 'sim|integration' -E '^p2p_test$'; fi
+if [ $# -eq 0 ]; then set -- -LE 'sim|integration|netns|fault' -E '^p2p_test$'; fi
 FAKETIME_DONT_FAKE_MONOTONIC=1 exec faketime -f "$offset" ctest --output-on-failure -j2 "$@"

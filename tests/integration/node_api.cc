@@ -76,7 +76,16 @@ Result<NodeStatus> NodeApi::Status() {
   s.height = U64(*j, "height");
   s.tip_hash = Str(*j, "tip_hash");
   s.view = U64(*j, "view");
+  s.view_changes = U64(*j, "view_changes");
   s.in_view_change = j->value("in_view_change", false);
+  // At the top level or in a "consensus" object, whichever the node uses.
+  for (const json* o : {&*j, j->contains("consensus") ? &(*j)["consensus"] : nullptr}) {
+    if (o == nullptr || !o->is_object()) continue;
+    if (o->contains("participating") && (*o)["participating"].is_boolean())
+      s.participating = (*o)["participating"].get<bool>();
+    if (o->contains("validators_in_view") && (*o)["validators_in_view"].is_number_unsigned())
+      s.validators_in_view = (*o)["validators_in_view"].get<uint64_t>();
+  }
   if (j->contains("primary") && (*j)["primary"].is_number_unsigned())
     s.primary = (*j)["primary"].get<uint32_t>();
   if (j->contains("mempool") && (*j)["mempool"].is_object())

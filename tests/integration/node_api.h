@@ -23,7 +23,12 @@ struct NodeStatus {
   uint64_t height = 0;
   std::string tip_hash;  // hex
   uint64_t view = 0;
+  uint64_t view_changes = 0;
   bool in_view_change = false;
+  // Validators only, when the node reports them (absent from older nodes): whether
+  // this validator takes part in its view, and how many validators it sees in it.
+  std::optional<bool> participating;
+  std::optional<uint64_t> validators_in_view;
   std::optional<uint32_t> primary;
   uint64_t mempool_txs = 0;
   size_t peers_connected = 0;

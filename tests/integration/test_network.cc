@@ -105,6 +105,7 @@ Status TestNetwork::Init(const NetworkOptions& options) {
   dir_ = tmpl;
   net_dir_ = dir_ + "/net";
   validators_ = options.validators;
+  launch_prefix_ = options.launch_prefix;
   fs::create_directories(dir_ + "/logs");
   fs::create_directories(dir_ + "/bin");
   // Private links to the binaries: every node of this network runs the same
@@ -213,7 +214,14 @@ Status TestNetwork::Start(size_t i) {
     std::ofstream log(nodes_[i].log_path, std::ios::app);
     log << "==== [integration test] starting " << nodes_[i].name << "\n";
   }
-  if (!procs_[i]->Start(creditd_, {"--config", nodes_[i].config_path}, nodes_[i].log_path, &error)) {
+  std::vector<std::string> command{creditd_, "--config", nodes_[i].config_path};
+  if (launch_prefix_) {
+    std::vector<std::string> prefix = launch_prefix_(i);
+    command.insert(command.begin(), prefix.begin(), prefix.end());
+  }
+  const std::string program = command.front();
+  command.erase(command.begin());
+  if (!procs_[i]->Start(program, command, nodes_[i].log_path, &error)) {
     return Status::Error("start", nodes_[i].name + ": " + error);
   }
   return Status::Ok();

@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,10 @@ struct NetworkOptions {
   // Consensus tuning written into every node config (node/config.h).
   uint32_t tick_ms = 10;
   uint32_t view_change_timeout_ticks = 100;
+  // If set, node i runs as `launch_prefix(i)... creditd --config ...` (e.g. `ip netns
+  // exec NS`, which execs creditd in place, so the pid stays the node's). The first
+  // word is an absolute path.
+  std::function<std::vector<std::string>(size_t node)> launch_prefix;
 };
 
 struct NodeInfo {
@@ -120,6 +125,7 @@ class TestNetwork {
   std::string creditctl_;
   size_t validators_ = 0;
   bool keep_folder_ = false;
+  std::function<std::vector<std::string>(size_t)> launch_prefix_;
   cli::BenchNetwork bench_;
   std::vector<std::string> validator_keys_;
   std::vector<NodeInfo> nodes_;
