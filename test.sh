@@ -6,9 +6,11 @@
 #   2. the same tests with the wall clock a year ahead (faketime), so no test
 #      depends on today's date;
 #   3. an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/);
-#   4. a ThreadSanitizer build of the threaded suites: node, p2p, http, monitor, api
+#   4. every libFuzzer harness for 10 s on its corpus (clang, build-fuzz/);
+#   5. a ThreadSanitizer build of the threaded suites: node, p2p, http, monitor, api
 #      (build-tsan/).
-# CC_SKIP_FAKETIME=1, CC_SKIP_ASAN=1, CC_SKIP_TSAN=1 skip a pass while iterating.
+# CC_SKIP_FAKETIME=1, CC_SKIP_ASAN=1, CC_SKIP_FUZZ=1, CC_SKIP_TSAN=1 skip a pass while
+# iterating.
 set -euo pipefail
 cd "$(dirname "$0")"
 start=$SECONDS
@@ -46,6 +48,14 @@ if [ "${CC_SKIP_ASAN:-0}" != "1" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-asan && ctest --output-on-failure -j2 -LE no_asan)
+fi
+
+if [ "${CC_SKIP_FUZZ:-0}" != "1" ]; then
+  # Every libFuzzer harness of fuzz/ (docs/fuzzing.md) for a short bounded time on
+  # its committed corpus, in a clang ASan + UBSan build (build-fuzz/); a crash, hang
+  # or sanitizer report fails the run. scripts/fuzz.sh campaign runs the long ones.
+  stamp "fuzz smoke (build-fuzz/)"
+  scripts/fuzz.sh smoke 10
 fi
 
 if [ "${CC_SKIP_TSAN:-0}" != "1" ]; then

@@ -1,10 +1,8 @@
 // Verification commands: verify (the whole stored chain), verify-proof (one
 // transaction proof, offline).
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,7 +14,7 @@
 #include "ledger/leveldb_ledger.h"
 #include "ledger/proof.h"
 #include "proto/canonical.h"
-#include "wire/chain_json.h"
+#include "wire/proof_file.h"
 
 namespace cc::cli {
 namespace {
@@ -81,37 +79,14 @@ int Verify(const Args& args) {
   return kExitOk;
 }
 
-// A proof file holds a serialized pb::TxProof (raw, or as hex text), or one proof
-// in the API's JSON form (node/api_json.h ProofJson): the proof object itself, or
-// any answer object carrying it as "proof" (POST /v1/events?wait=commit, an event of
-// a subject report).
+// A proof file: see wire/proof_file.h for the forms it may take.
 Result<pb::TxProof> ReadProof(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error("io", path + ": cannot open");
   std::ostringstream content;
   content << in.rdbuf();
-  std::string bytes = content.str();
-  std::string trimmed = bytes;
-  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) {
-    trimmed.pop_back();
-  }
-  size_t first = 0;
-  while (first < trimmed.size() && std::isspace(static_cast<unsigned char>(trimmed[first]))) ++first;
-  pb::TxProof proof;
-  if (first < trimmed.size() && trimmed[first] == '{') {
-    auto j = nlohmann::json::parse(trimmed, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return Status::Error("format", path + ": not valid JSON");
-    if (j.is_object() && !j.contains("tx") && j.contains("proof") && j["proof"].is_object()) {
-      j = j["proof"];
-    }
-    Status parsed = wire::ProofFromJson(j, &proof);
-    if (!parsed.ok()) return Status::Error(parsed.code(), path + ": " + parsed.message());
-    return proof;
-  }
-  if (auto decoded = FromHex(trimmed); decoded && !trimmed.empty()) bytes = *decoded;
-  if (!proof.ParseFromString(bytes)) {
-    return Status::Error("format", path + ": not a TxProof (JSON, binary protobuf or its hex)");
-  }
+  auto proof = wire::ParseProofFile(content.str());
+  if (!proof.ok()) return Status::Error(proof.status().code(), path + ": " + proof.status().message());
   return proof;
 }
 

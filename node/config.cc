@@ -8,12 +8,18 @@
 
 #include "common/hex.h"
 #include "monitor/webhook.h"
+#include "p2p/p2p_types.h"
 
 namespace cc::node {
 
 namespace {
 
 using nlohmann::json;
+
+// A batch's requests travel in one P2P frame, each with its protobuf tag and length
+// (at most 6 bytes), beside fixed fields and a commit certificate (the headroom).
+constexpr uint64_t kBatchFramingBytes = 6;
+constexpr uint64_t kBatchFrameHeadroom = 64 * 1024;
 
 Status FieldError(const std::string& field, const std::string& what) {
   return Status::Error("config", field + ": " + what);
@@ -218,6 +224,24 @@ Result<NodeConfig> ParseNodeConfig(const std::string& json_text, const std::stri
   if (const json* cons = r.Child("consensus")) CC_RETURN_IF_ERROR(ReadConsensus(*cons, &c.consensus));
   if (const json* mp = r.Child("mempool")) CC_RETURN_IF_ERROR(ReadMempool(*mp, &c.mempool));
   CC_RETURN_IF_ERROR(r.NoUnknownFields());
+  // The size limits must agree (found by fuzz/config_fuzz.cc): the replica drops a
+  // request larger than a batch, so admission would acknowledge a transaction that
+  // never commits; and the transport refuses a frame above its limit, so a full
+  // batch (a pre-prepare, or a block in a block-sync answer) could never be sent.
+  if (c.mempool.max_tx_bytes > c.consensus.max_batch_bytes) {
+    return FieldError("mempool.max_tx_bytes", "must not exceed consensus.max_batch_bytes (" +
+                                                  std::to_string(c.consensus.max_batch_bytes) + ")");
+  }
+  const uint64_t max_frame = p2p::TransportOptions{}.max_frame_size;
+  if (uint64_t{c.consensus.max_batch_bytes} + kBatchFramingBytes * c.consensus.max_batch_requests +
+          kBatchFrameHeadroom >
+      max_frame) {
+    return FieldError("consensus.max_batch_bytes",
+                      "a full batch (max_batch_bytes plus " + std::to_string(kBatchFramingBytes) +
+                          " bytes per request of max_batch_requests, plus " +
+                          std::to_string(kBatchFrameHeadroom) + ") must fit in one P2P frame of " +
+                          std::to_string(max_frame) + " bytes");
+  }
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
     return FieldError("log_level", "expected debug, info, warn or error");
   }

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
-dirs=(common crypto proto ledger consensus contracts wire http p2p monitor api node cli bench tests)
+dirs=(common crypto proto ledger consensus contracts wire http p2p monitor api node cli bench tests fuzz)
 mapfile -t files < <(git ls-files "${dirs[@]/%//*.cc}" "${dirs[@]/%//*.h}" | sort)
 
 if [ "$what" = fix ]; then
@@ -34,7 +34,7 @@ if [ "$what" = all ] || [ "$what" = tidy ]; then
     echo "lint: build/compile_commands.json missing: run scripts/build.sh release first" >&2
     exit 2
   fi
-  mapfile -t sources < <(printf '%s\n' "${files[@]}" | grep '\.cc$' | grep -v '^tests/\|^bench/')
+  mapfile -t sources < <(printf '%s\n' "${files[@]}" | grep '\.cc$' | grep -v '^tests/\|^bench/\|^fuzz/')
   # Headers are reported through the sources that include them; the filter is the
   # absolute path of this tree's own folders (generated headers live in build/).
   root=$(pwd)

@@ -89,5 +89,30 @@ TEST(NodeConfig, ObserverNeedsNoP2pListener) {
   EXPECT_FALSE(Parse(j).ok());
 }
 
+// Found by fuzz/config_fuzz.cc: limits that parse one by one but cannot work
+// together. A transaction larger than a batch is admitted (HTTP 202) and then dropped
+// by the replica, so it never commits; a full batch larger than a P2P frame can be
+// neither proposed nor served by block sync.
+TEST(NodeConfig, RefusesSizeLimitsThatDoNotFitTogether) {
+  nlohmann::json j = Valid();
+  j["consensus"] = {{"max_batch_bytes", 4096}};
+  j["mempool"] = {{"max_tx_bytes", 8192}};
+  Status st = Parse(j);
+  EXPECT_EQ(st.code(), "config");
+  EXPECT_NE(st.message().find("mempool.max_tx_bytes:"), std::string::npos) << st.message();
+  j["mempool"] = {{"max_tx_bytes", 4096}};
+  EXPECT_TRUE(Parse(j).ok());
+
+  j = Valid();
+  j["consensus"] = {{"max_batch_bytes", 32u << 20}};
+  st = Parse(j);
+  EXPECT_EQ(st.code(), "config");
+  EXPECT_NE(st.message().find("consensus.max_batch_bytes:"), std::string::npos) << st.message();
+  j["consensus"] = {{"max_batch_bytes", 16u << 20}, {"max_batch_requests", 1}};
+  EXPECT_FALSE(Parse(j).ok());  // the frame's own fields need room too
+  j["consensus"] = {{"max_batch_bytes", 8u << 20}};
+  EXPECT_TRUE(Parse(j).ok());
+}
+
 }  // namespace
 }  // namespace cc::node
