@@ -105,8 +105,8 @@ void CheckNodeBuildsFrom(const node::NodeConfig& c) {
   // a pre-prepare or as a block in a block-sync answer, must fit in one P2P frame
   // (the transport refuses a larger one, so the batch could never be sent).
   FUZZ_CHECK(c.mempool.max_tx_bytes <= c.consensus.max_batch_bytes);
-  const uint64_t largest_batch_frame = uint64_t{c.consensus.max_batch_bytes} +
-                                       6 * uint64_t{c.consensus.max_batch_requests} + kFrameHeadroom;
+  const uint64_t largest_batch_frame =
+      uint64_t{c.consensus.max_batch_bytes} + 6 * uint64_t{c.consensus.max_batch_requests} + kFrameHeadroom;
   FUZZ_CHECK(largest_batch_frame <= p2p::TransportOptions{}.max_frame_size);
 }
 
