@@ -247,13 +247,17 @@ TEST_F(SubmitTest, NodeRefusalsExitOneAndShowTheError) {
 }
 
 TEST_F(SubmitTest, BadArgumentsExitTwoAndSendNothing) {
+  // Dates from today's year, so nothing here is bound to a calendar day: February
+  // never has a 30th, and --date with --event-day is refused whatever the day.
+  const uint64_t today = NowMs() / kMsPerDay;
+  const std::string today_date = wire::FormatDate(today);
   std::vector<std::string> missing_subject = Args({});
   const auto it = std::find(missing_subject.begin(), missing_subject.end(), "--subject-key");
   missing_subject.erase(it, it + 2);
   for (const auto& args : std::vector<std::vector<std::string>>{
            missing_subject,
-           Args({"--date", "2024-02-30"}),
-           Args({"--date", "2024-05-06", "--event-day", "19849"}),
+           Args({"--date", today_date.substr(0, 4) + "-02-30"}),
+           Args({"--date", today_date, "--event-day", std::to_string(today)}),
            Args({"--currency", "YUAN"}),
            With("--amount", "-5"),
            With("--loan-ref", ""),
