@@ -79,17 +79,7 @@ void CheckNodeBuildsFrom(const node::NodeConfig& c) {
     FUZZ_CHECK(transport.status().code() == "invalid_config");
   }
 
-  consensus::Config rc;
-  rc.chain_id = kFuzzChainId;
-  rc.n = 4;
-  rc.self = 0;
-  rc.checkpoint_interval = c.consensus.checkpoint_interval;
-  rc.watermark_window = c.consensus.watermark_window;
-  rc.max_inflight = c.consensus.max_inflight;
-  rc.max_batch_requests = c.consensus.max_batch_requests;
-  rc.max_batch_bytes = c.consensus.max_batch_bytes;
-  rc.batch_timeout_ticks = c.consensus.batch_timeout_ticks;
-  rc.view_change_timeout_ticks = c.consensus.view_change_timeout_ticks;
+  const consensus::Config rc = node::ReplicaConfigOf(c.consensus, kFuzzChainId, 4, 0);
   NullSigner signer;
   NullVerifier verifier;
   consensus::Replica replica(rc, signer, verifier);

@@ -260,4 +260,20 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   return ParseNodeConfig(ss.str(), path);
 }
 
+consensus::Config ReplicaConfigOf(const ConsensusTuning& tuning, std::string chain_id, uint32_t n,
+                                  uint32_t self) {
+  consensus::Config rc;
+  rc.chain_id = std::move(chain_id);
+  rc.n = n;
+  rc.self = self;
+  rc.checkpoint_interval = tuning.checkpoint_interval;
+  rc.watermark_window = tuning.watermark_window;
+  rc.max_inflight = tuning.max_inflight;
+  rc.max_batch_requests = tuning.max_batch_requests;
+  rc.max_batch_bytes = tuning.max_batch_bytes;
+  rc.batch_timeout_ticks = tuning.batch_timeout_ticks;
+  rc.view_change_timeout_ticks = tuning.view_change_timeout_ticks;
+  return rc;
+}
+
 }  // namespace cc::node

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "consensus/replica.h"
 
 namespace cc::node {
 
@@ -83,6 +84,11 @@ struct NodeConfig {
 };
 
 Result<NodeConfig> LoadNodeConfig(const std::string& path);
+
+// The replica's configuration from the operator's tuning (what creditd runs, and
+// what fuzz/config_fuzz.cc checks every accepted config against).
+consensus::Config ReplicaConfigOf(const ConsensusTuning& tuning, std::string chain_id, uint32_t n,
+                                  uint32_t self);
 Result<NodeConfig> ParseNodeConfig(const std::string& json_text, const std::string& path);
 Result<Endpoint> ParseEndpoint(const std::string& text);
 

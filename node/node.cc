@@ -101,17 +101,9 @@ void Node::CreateDriver() {
   verifier_ = std::make_unique<KeySetVerifier>(validator_keys_);
   ConsensusDriver::Options dopts;
   dopts.tick_ms = config_.consensus.tick_ms;
-  auto& rc = dopts.replica;
-  rc.chain_id = genesis_.chain_id;
-  rc.n = static_cast<uint32_t>(validator_keys_.size());
-  rc.self = *validator_index_;
-  rc.checkpoint_interval = config_.consensus.checkpoint_interval;
-  rc.watermark_window = config_.consensus.watermark_window;
-  rc.max_inflight = config_.consensus.max_inflight;
-  rc.max_batch_requests = config_.consensus.max_batch_requests;
-  rc.max_batch_bytes = config_.consensus.max_batch_bytes;
-  rc.batch_timeout_ticks = config_.consensus.batch_timeout_ticks;
-  rc.view_change_timeout_ticks = config_.consensus.view_change_timeout_ticks;
+  dopts.replica = ReplicaConfigOf(config_.consensus, genesis_.chain_id,
+                                  static_cast<uint32_t>(validator_keys_.size()), *validator_index_);
+  const consensus::Config& rc = dopts.replica;
   ConsensusDriver::Hooks hooks;
   hooks.on_commit = [this](const ExecutedBlock& b) { OnCommit(b); };
   hooks.on_evidence = [this](const pb::Evidence& e) { OnEvidence(e); };
