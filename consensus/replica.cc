@@ -401,10 +401,7 @@ void Replica::Impl::OnMessage(const MessageEvent& ev) {
 void Replica::Impl::NotePeerView(uint32_t from, const pb::ConsensusMessage& m) {
   auto shown = ViewShownBy(m);
   if (!shown) return;
-  if (*shown <= view_) {
-    peer_views_.Note(from, *shown, tick_);  // only feeds the "validators in view" figure
-    return;
-  }
+  if (*shown <= view_) return;  // only a higher view can make us catch up
   // A higher view may make us catch up, so it must really be the sender's: checked
   // once per peer and view while it stands (the handler may check it again).
   if (peer_views_.Shows(from, *shown, tick_)) {
@@ -448,8 +445,6 @@ Stats Replica::Impl::stats() const {
   s.in_view_change = in_view_change_;
   s.giving_up = my_timeout_ && my_timeout_->view() == view_;
   s.view_timeouts_sent = timeouts_sent_;
-  s.peers_in_view = peer_views_.CountAt(view_, tick_);
-  s.peers_ahead = peer_views_.CountAbove(view_, tick_);
   return s;
 }
 

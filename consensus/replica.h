@@ -160,8 +160,6 @@ struct Stats {
   // View synchronization.
   bool giving_up = false;           // this replica's ViewTimeout for `view` stands
   uint64_t view_timeouts_sent = 0;  // views given up on since start
-  uint32_t peers_in_view = 0;       // other validators heard from in `view` lately
-  uint32_t peers_ahead = 0;         // ... in a higher view
 };
 
 // What a restarted replica is built from.

@@ -111,10 +111,4 @@ bool PeerViews::Shows(uint32_t peer, uint64_t view, uint64_t tick) const {
   return it != seen_.end() && tick < it->second.tick + expiry_ && it->second.view >= view;
 }
 
-uint32_t PeerViews::CountAt(uint64_t view, uint64_t tick) const {
-  uint32_t count = 0;
-  for (const auto& [peer, s] : seen_) count += (tick < s.tick + expiry_ && s.view == view) ? 1 : 0;
-  return count;
-}
-
 }  // namespace cc::consensus

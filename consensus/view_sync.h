@@ -74,11 +74,10 @@ class PeerViews {
   // stands (votes re-sent for old sequences carry old views); a peer that
   // restarted into a lower view is believed once that expires.
   void Note(uint32_t peer, uint64_t view, uint64_t tick);
-  // Peers whose view heard within the expiry is above / equal to `view`.
+  // Peers whose view heard within the expiry is above `view`.
   uint32_t CountAbove(uint64_t view, uint64_t tick) const;
   // Whether `peer`'s view heard within the expiry is `view` or higher.
   bool Shows(uint32_t peer, uint64_t view, uint64_t tick) const;
-  uint32_t CountAt(uint64_t view, uint64_t tick) const;
 
  private:
   struct Seen {
