@@ -80,7 +80,6 @@ TEST_F(KillRounds, LeaveEveryValidatorInOneViewAndVoting) {
   std::cout << "[integration] " << rounds << " kill rounds, seed " << seed
             << " (CC_KILL_SEED), view-change timeout " << timeout.count() << " ms\n";
   std::mt19937 rng(seed);
-  const size_t observer = net_->size() - 1;
 
   LoadGenerator load(
       *net_, *factory_, AllNodes(*net_),
@@ -132,7 +131,6 @@ TEST_F(KillRounds, LeaveEveryValidatorInOneViewAndVoting) {
   const std::vector<std::string> must_hold(reported.begin(), reported.end());
   auto scans = CheckConsistent(AllNodes(*net_), must_hold);
   ASSERT_TRUE(scans.ok()) << scans.status().ToString();
-  (void)observer;
   std::cout << "[integration] " << rounds << " kills: every validator in view " << final_view->view
             << " and participating; " << reported.size()
             << " transactions reported committed, all on every node; " << scans->front().hashes.size()
