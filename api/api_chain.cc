@@ -148,7 +148,8 @@ void RegisterChainRoutes(http::Router& router, Backend& node) {
                  json c{{"participating", *s.participating},
                         {"validators_in_view", s.validators_in_view},
                         {"giving_up", s.giving_up},
-                        {"view_timeouts", s.view_timeouts}};
+                        {"view_timeouts", s.view_timeouts},
+                        {"relayed_requests", s.relayed_requests}};
                  c["quorum_view"] = s.quorum_view ? json(*s.quorum_view) : json(nullptr);
                  if (!*s.participating) {
                    c["reason"] = s.not_participating_reason;

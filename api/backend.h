@@ -55,6 +55,7 @@ struct NodeStatus {
   bool participation_alarm = false;
   bool giving_up = false;  // this validator's timeout for `view` stands
   uint64_t view_timeouts = 0;
+  uint64_t relayed_requests = 0;  // client requests relayed (consensus/README.md)
   uint64_t stable_checkpoint = 0;
   size_t validators = 0;
   std::vector<PeerView> peers;

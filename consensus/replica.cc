@@ -445,6 +445,7 @@ Stats Replica::Impl::stats() const {
   s.in_view_change = in_view_change_;
   s.giving_up = my_timeout_ && my_timeout_->view() == view_;
   s.view_timeouts_sent = timeouts_sent_;
+  s.relayed_requests = relayed_;
   return s;
 }
 

@@ -136,6 +136,10 @@ struct Output {
   std::vector<Outbound> messages;
   std::vector<CommittedBatch> committed;  // contiguous, increasing sequence
   std::optional<FetchRequest> fetch;
+  // Client requests this backup has held unordered for half a request timer: send
+  // each to every other validator as a client request (after the node's admission
+  // checks there, it arrives as a RequestEvent). See "Request relay" in README.md.
+  std::vector<std::string> relay;
   std::vector<pb::Evidence> evidence;
   std::vector<ViewEvent> view_events;
   std::optional<uint64_t> stable_checkpoint;  // new stable checkpoint: records and
@@ -160,6 +164,7 @@ struct Stats {
   // View synchronization.
   bool giving_up = false;           // this replica's ViewTimeout for `view` stands
   uint64_t view_timeouts_sent = 0;  // views given up on since start
+  uint64_t relayed_requests = 0;    // Output::relay entries since start
 };
 
 // What a restarted replica is built from.

@@ -92,6 +92,7 @@ class Replica::Impl {
   bool BatchWithinLimits(const pb::Batch& batch) const;
   void AttachBody(Slot& slot, uint64_t sequence);
   void SendPrepareIfReady(uint64_t sequence);
+  void MaybeRelayRequests();
   void CheckPrepared(uint64_t sequence);
   void CheckCommitted(uint64_t sequence);
   void DeliverReady();
@@ -190,6 +191,8 @@ class Replica::Impl {
   std::optional<pb::ViewTimeout> my_timeout_;                // for view_, while giving up on it
   std::optional<pb::TimeoutCertificate> entry_certificate_;  // moved us into view change to view_
   uint64_t timeouts_sent_ = 0;
+  uint64_t relayed_ = 0;
+  uint64_t newest_committed_arrival_ = 0;  // latest arrival tick of a held request since committed
   uint64_t last_catch_up_tick_ = 0;
 
   // Time.

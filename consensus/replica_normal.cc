@@ -47,6 +47,33 @@ void Replica::Impl::OnRequest(const RequestEvent& ev) {
   MaybeCutBatches();
 }
 
+// A backup relays a request the primary seems not to have. The node sent it to
+// every validator once, on admission; a frame lost then (a link down, a peer
+// restarting, a full queue) may leave the primary without it, and if no other
+// backup holds it no quorum of timers can ever replace the primary either: it
+// would wait for ever in this replica's queue. Relayed to every validator, it
+// reaches the primary, and every backup's own timers then cover a primary that
+// ignores it.
+//
+// "Seems not to have", with P = half the base request timer: the request has
+// waited P unordered, and either nothing at all committed for P while this replica
+// held requests, or a request that arrived here at least P after it committed
+// first (the primary orders in arrival order, so it overtook one the primary
+// lacks, or censors). A backlog the primary is working through in order is
+// neither, so an overloaded network relays nothing. Again every P while it stays
+// unordered; not during a view change (relays resume in the new view), not by the
+// primary; at most max_batch_requests per tick.
+void Replica::Impl::MaybeRelayRequests() {
+  if (in_view_change_ || is_primary() || requests_.empty()) return;
+  const uint64_t period = std::max<uint64_t>(1, config_.view_change_timeout_ticks / 2);
+  const bool idle = request_timer_start_ && tick_ >= *request_timer_start_ + period;
+  const uint64_t horizon = idle ? tick_ : newest_committed_arrival_;
+  for (auto& r : requests_.TakeDueForRelay(horizon, tick_, period, config_.max_batch_requests)) {
+    out_.relay.push_back(std::move(r));
+    ++relayed_;
+  }
+}
+
 void Replica::Impl::RestartRequestTimer() {
   if (in_view_change_ || requests_.empty()) {
     request_timer_start_.reset();
@@ -370,7 +397,10 @@ void Replica::Impl::DeliverReady() {
 void Replica::Impl::Deliver(CommittedBatch cb, const std::vector<std::string>& ids) {
   cb.duplicates = delivered_.Duplicates(cb.sequence, ids);
   delivered_.Record(cb.sequence, ids);
-  for (const auto& id : ids) requests_.Remove(id);
+  for (const auto& id : ids) {
+    if (auto arrived = requests_.Remove(id))
+      newest_committed_arrival_ = std::max(newest_committed_arrival_, *arrived);
+  }
   if (Slot* slot = log_.Find(cb.sequence)) {
     ReleaseSlot(*slot);
     slot->committed = true;

@@ -203,6 +203,7 @@ void Replica::Impl::OnTick(const TickEvent& ev) {
   now_ms_ = ev.now_ms;
   CheckTimers();
   MaybeCutBatches();
+  MaybeRelayRequests();
   if (tick_ >= last_retransmit_tick_ + RetransmitTicks()) {
     last_retransmit_tick_ = tick_;
     Retransmit();

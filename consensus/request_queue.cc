@@ -7,18 +7,20 @@ namespace cc::consensus {
 RequestQueue::AddResult RequestQueue::Add(const std::string& id, const std::string& request, uint64_t tick) {
   if (entries_.count(id)) return AddResult::kDuplicate;
   if (entries_.size() >= capacity_) return AddResult::kFull;
-  auto it = entries_.emplace(id, Entry{request, tick, next_order_++}).first;
+  auto it = entries_.emplace(id, Entry{request, tick, next_order_++, tick}).first;
   all_.emplace(it->second.order, id);
   if (!open_.count(id)) MakeEligible(id, it->second);
   return AddResult::kAdded;
 }
 
-void RequestQueue::Remove(const std::string& id) {
+std::optional<uint64_t> RequestQueue::Remove(const std::string& id) {
   auto it = entries_.find(id);
-  if (it == entries_.end()) return;
+  if (it == entries_.end()) return std::nullopt;
+  const uint64_t tick = it->second.tick;
   MakeIneligible(it->second);
   all_.erase(it->second.order);
   entries_.erase(it);
+  return tick;
 }
 
 uint64_t RequestQueue::OldestTick() const { return entries_.at(all_.begin()->second).tick; }
@@ -64,6 +66,20 @@ RequestQueue::Eligible RequestQueue::CountEligible() const {
   r.bytes = eligible_bytes_;
   if (!eligible_.empty()) r.oldest_tick = entries_.at(eligible_.begin()->second).tick;
   return r;
+}
+
+std::vector<std::string> RequestQueue::TakeDueForRelay(uint64_t horizon, uint64_t now, uint64_t period,
+                                                       size_t max_requests) {
+  std::vector<std::string> due;
+  for (const auto& [order, id] : eligible_) {
+    if (due.size() >= max_requests) break;
+    Entry& e = entries_.at(id);
+    if (e.tick + period > horizon) break;  // this one and every later arrival are too young
+    if (e.relayed_at + period > now) continue;
+    e.relayed_at = now;
+    due.push_back(e.request);
+  }
+  return due;
 }
 
 bool DeliveredIds::InWindow(uint64_t delivered_at, uint64_t sequence) const {

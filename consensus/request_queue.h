@@ -4,7 +4,9 @@
 // RequestQueue keeps requests in arrival order, bounded by a capacity (new requests
 // beyond it are refused, so a flood cannot evict requests already waiting). A request
 // is "open" while it sits in a pre-prepared, uncommitted batch; the primary proposes
-// only requests that are neither committed nor open.
+// only requests that are neither committed nor open. A backup relays a request that
+// waits unordered too long (replica.h, Output::relay); the queue remembers when each
+// was last relayed.
 //
 // DeliveredIds answers "does this id occur in a batch committed at a sequence in
 // [s - window, s)?". The window is counted in sequences, not in ids or time, so the
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -31,7 +34,8 @@ class RequestQueue {
   enum class AddResult { kAdded, kDuplicate, kFull };
   AddResult Add(const std::string& id, const std::string& request, uint64_t tick);
   bool Contains(const std::string& id) const { return entries_.count(id) != 0; }
-  void Remove(const std::string& id);
+  // Returns the arrival tick of the request removed, if it was held.
+  std::optional<uint64_t> Remove(const std::string& id);
   size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
   // Arrival tick of the oldest request held. REQUIRES: !empty().
@@ -60,11 +64,19 @@ class RequestQueue {
   };
   Eligible CountEligible() const;
 
+  // Eligible requests that arrived at least `period` ticks before `horizon` (<= now)
+  // and were not relayed in the last `period` ticks, oldest first, at most
+  // `max_requests`; each is marked relayed at `now`. O(due requests): arrival order
+  // is tick order.
+  std::vector<std::string> TakeDueForRelay(uint64_t horizon, uint64_t now, uint64_t period,
+                                           size_t max_requests);
+
  private:
   struct Entry {
     std::string request;
     uint64_t tick;
-    uint64_t order;  // arrival number
+    uint64_t order;       // arrival number
+    uint64_t relayed_at;  // tick of the last relay (the arrival tick before any)
   };
   void MakeEligible(const std::string& id, const Entry& e);
   void MakeIneligible(const Entry& e);

@@ -114,6 +114,7 @@ void ConsensusDriver::Merge(consensus::Output& into, consensus::Output&& from) {
   Append(into.persist, std::move(from.persist));
   for (auto& m : from.messages) into.messages.push_back(std::move(m));
   for (auto& c : from.committed) into.committed.push_back(std::move(c));
+  for (auto& r : from.relay) into.relay.push_back(std::move(r));
   for (auto& e : from.evidence) into.evidence.push_back(std::move(e));
   for (auto& e : from.view_events) into.view_events.push_back(std::move(e));
   if (from.fetch) {
@@ -190,6 +191,12 @@ void ConsensusDriver::Carry(consensus::Output out) {
     } else {
       sender_.BroadcastToValidators(bytes);
     }
+  }
+  for (auto& request : out.relay) {
+    // As the node forwards a client's transaction on admission (Node::Submit).
+    pb::PeerFrame frame;
+    frame.set_tx(std::move(request));
+    sender_.BroadcastToValidators(frame.SerializeAsString());
   }
   for (const auto& e : out.evidence) {
     if (hooks_.on_evidence) hooks_.on_evidence(e);

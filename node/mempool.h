@@ -3,9 +3,10 @@
 // It is the node's back-pressure point: Add refuses with "mempool_full" when either
 // bound is reached (the API answers 429), and with "duplicate" for a tx already
 // pending. Committed transactions are removed by id. The pool keeps no order and
-// re-offers nothing: a transaction goes to consensus once, when it is admitted
-// (node.h); one that is never proposed (a primary that fails, a refusal at
-// execution) leaves by Expire, and its sender resubmits it.
+// re-offers nothing: a transaction goes to consensus when it is admitted (node.h),
+// and a backup's replica relays one it holds unordered too long (consensus/README.md,
+// "Request relay"); one that never commits leaves by Expire, and its sender
+// resubmits it.
 //
 // Times come from the Clock's steady reading (waiting time for the commit latency
 // histogram, age for Expire).

@@ -302,6 +302,7 @@ api::NodeStatus Node::StatusSnapshot() const {
     s.stable_checkpoint = c.stable_checkpoint;
     s.giving_up = c.giving_up;
     s.view_timeouts = c.view_timeouts_sent;
+    s.relayed_requests = c.relayed_requests;
     const uint64_t now = clock_.SteadyMs();
     const ViewHealth::Report r = health_->Evaluate(c, now);
     s.participating = r.participating;
@@ -381,6 +382,7 @@ std::string Node::RenderMetrics() {
   s.height = ledger_->Height();
   s.view = c.view;
   s.dropped_messages = c.dropped_messages;
+  s.relayed_requests = c.relayed_requests;
   if (driver_) {
     const ViewHealth::Report r = health_->Evaluate(c, clock_.SteadyMs());
     s.validators_in_view = r.validators_in_view;

@@ -27,6 +27,9 @@ NodeMetrics::NodeMetrics() {
   peers_ = &registry_.AddGauge("creditd_peers_connected", "Peers with an authenticated link");
   dropped_msgs_ = &registry_.AddGauge("creditd_consensus_dropped_messages",
                                       "Consensus messages dropped as invalid since start");
+  relayed_requests_ =
+      &registry_.AddGauge("creditd_relayed_requests",
+                          "Client requests this validator relayed since start (held unordered too long)");
   observer_rejected_ = &registry_.AddGauge("creditd_observer_rejected_blocks",
                                            "Fetched blocks refused (bad certificate or state mismatch)");
   forwarded_dropped_ = &registry_.AddCounter(
@@ -57,6 +60,7 @@ std::string NodeMetrics::Render(const Snapshot& s, const p2p::TransportStats& ts
     participating_->Set(*s.participating ? 1 : 0);
   }
   dropped_msgs_->Set(static_cast<double>(s.dropped_messages));
+  relayed_requests_->Set(static_cast<double>(s.relayed_requests));
   mempool_->Set(static_cast<double>(s.mempool_transactions));
   mempool_bytes_->Set(static_cast<double>(s.mempool_bytes));
   observer_rejected_->Set(static_cast<double>(s.observer_rejected_blocks));

@@ -27,6 +27,7 @@ class NodeMetrics {
     uint64_t height = 0;
     uint64_t view = 0;
     uint64_t dropped_messages = 0;
+    uint64_t relayed_requests = 0;
     // Validators only (node/view_health.h).
     std::optional<bool> participating;
     uint32_t validators_in_view = 0;
@@ -68,6 +69,7 @@ class NodeMetrics {
   metrics::Gauge* mempool_bytes_;
   metrics::Gauge* peers_;
   metrics::Gauge* dropped_msgs_;
+  metrics::Gauge* relayed_requests_;
   metrics::Gauge* observer_rejected_;
   metrics::Counter* forwarded_dropped_;
   metrics::HistogramFamily* driver_stages_;

@@ -6,7 +6,9 @@
 //     more than the view-change timeout; nothing committed is lost, chains identical;
 //   - a minority partition (f validators cut off) that heals (n = 4, 7);
 //   - an asymmetric partition: the primary's frames to one backup are dropped, the
-//     other direction flows.
+//     other direction flows;
+//   - a backup and the primary cut from each other: the backup's clients'
+//     transactions commit through the relays of the validators that hold them.
 // Every check is on outcomes (views, chains, transactions); the waits are bounded by
 // deadlines, and the times printed are figures, not assertions.
 #include <algorithm>
@@ -195,6 +197,55 @@ TEST_F(NetnsNetwork, AsymmetricPartitionHeals) {
   std::cout << "[netns] while one-way cut:\n" << DescribeViews(*net_);
 
   ASSERT_NO_FATAL_FAILURE(HealAndCheck(load, {deaf}));
+}
+
+// The primary and one backup cannot reach each other. Transactions the backup's
+// clients send reach the other backups when admitted, never the primary; they
+// commit only because the validators holding them relay them (consensus/README.md,
+// "Request relay"). Without the relay every one of them waits for ever.
+TEST_F(NetnsNetwork, TransactionsOfABackupCutFromThePrimaryCommitThroughRelays) {
+  ASSERT_NO_FATAL_FAILURE(StartHosts({}));
+  auto primary = Primary();
+  ASSERT_TRUE(primary.ok()) << primary.status().ToString();
+  const size_t backup = (*primary + 1) % net_->validators();
+  const std::string primary_name = net_->node(*primary).name;
+  CC_ASSERT_OK(hosts_->CutOneWay(*primary, backup));
+  CC_ASSERT_OK(hosts_->CutOneWay(backup, *primary));
+  // Until the backup has noticed its link to the primary is gone.
+  const auto deadline = steady_clock::now() + kProgressDeadline;
+  for (;;) {
+    auto s = net_->Api(backup)->Status();
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    const auto& down = s->disconnected_peers;
+    if (std::find(down.begin(), down.end(), primary_name) != down.end()) break;
+    ASSERT_LT(steady_clock::now(), deadline)
+        << net_->node(backup).name << " still reports a link to " << primary_name;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  std::cout << "[netns] " << net_->node(backup).name << " and " << primary_name
+            << " (primary) cut from each other; submitting to the backup\n";
+  auto api = net_->Api(backup);
+  for (int i = 0; i < 5; ++i) {
+    const auto sent = steady_clock::now();
+    auto answer = api->SubmitAndWait(factory_->MakeOne().raw, 20000);
+    ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+    ASSERT_TRUE(answer->committed) << "transaction " << i << " not committed within 20 s\n"
+                                   << DescribeViews(*net_);
+    std::cout << "[netns] transaction " << i << " committed at height " << answer->height << " after "
+              << MsSince(sent) << " ms\n";
+  }
+  uint64_t relayed = 0;
+  for (size_t v = 0; v < net_->validators(); ++v) {
+    auto metrics = net_->Api(v)->Metrics();
+    ASSERT_TRUE(metrics.ok()) << metrics.status().ToString();
+    const std::string key = "\ncreditd_relayed_requests ";
+    const size_t at = metrics->find(key);
+    ASSERT_NE(at, std::string::npos) << "no creditd_relayed_requests in /metrics of validator " << v;
+    relayed += std::stoull(metrics->substr(at + key.size()));
+  }
+  std::cout << "[netns] " << relayed << " requests relayed in all\n";
+  EXPECT_GT(relayed, 0u);
+  CC_ASSERT_OK(hosts_->Heal());
 }
 
 }  // namespace

@@ -299,6 +299,31 @@ ScenarioConfig WithholdingPrimaryScenario(uint64_t seed) {
   return c;
 }
 
+ScenarioConfig ClientSendsOnceScenario(uint64_t seed) {
+  Rng shape = ShapeRng("ClientSendsOnce", seed);
+  ScenarioConfig c = Base("ClientSendsOnce", seed, shape);
+  c.client_retransmits = false;
+  c.submit_to = SubmitTo::kOneBackup;
+  c.gst = shape.Uniform(100, 400);
+  c.submit_until = shape.Uniform(5, c.gst);
+  c.faults.drop = shape.Real(0, 0.2);
+  c.faults.max_delay = static_cast<uint32_t>(shape.Uniform(1, 8));
+  if (shape.Chance(0.5)) {
+    PartitionPlan p;
+    p.start = shape.Uniform(0, c.gst - 50);
+    p.end = shape.Uniform(p.start + 20, c.gst);
+    for (uint32_t r = 0; r < c.n; ++r) p.group_of.push_back(static_cast<uint32_t>(shape.Uniform(0, 1)));
+    c.partitions.push_back(std::move(p));
+  }
+  if (shape.Chance(0.5)) {
+    c.byzantine[0] = ByzantineKind::kWithholdingPrimary;
+    for (uint32_t i = 0; i < c.requests; ++i) {
+      if (shape.Chance(0.5)) c.withheld_requests.insert(i);
+    }
+  }
+  return c;
+}
+
 ScenarioConfig MixedFaultsScenario(uint64_t seed) {
   Rng shape = ShapeRng("MixedFaults", seed);
   ScenarioConfig c = Base("MixedFaults", seed, shape);

@@ -44,6 +44,13 @@ ScenarioConfig PrimaryOutagesScenario(uint64_t seed);
 // the view change, 1..f backups crash and restart (some torn), 1-3 times.
 ScenarioConfig ViewChangeRestartsScenario(uint64_t seed);
 
+// Request relay: each client sends its request once, to one backup, and never
+// again (as creditd's clients do; the node forwards it once, which the network may
+// lose). Drops, delays, sometimes a partition, until GST; in half the seeds the
+// first primary is Byzantine and withholds some requests. Every request must still
+// commit everywhere: the backup holding it relays it (consensus/README.md).
+ScenarioConfig ClientSendsOnceScenario(uint64_t seed);
+
 // Byzantine: f validators misbehave, honest ones must stay safe and live.
 ScenarioConfig EquivocatingPrimaryScenario(uint64_t seed);
 // n = 4. The equivocating primary sends its first batch to replica 3 and another

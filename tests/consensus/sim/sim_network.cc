@@ -27,6 +27,15 @@ bool SimNetwork::Connected(uint32_t from, uint32_t to, uint64_t now) const {
 }
 
 void SimNetwork::Send(uint64_t now, uint32_t from, uint32_t to, const pb::ConsensusMessage& message) {
+  Transmit(now, from, to, Envelope::Kind::kMessage, consensus::MessageEvent{from, message});
+}
+
+void SimNetwork::Relay(uint64_t now, uint32_t from, uint32_t to, const consensus::RequestEvent& request) {
+  Transmit(now, from, to, Envelope::Kind::kRelay, request);
+}
+
+void SimNetwork::Transmit(uint64_t now, uint32_t from, uint32_t to, Envelope::Kind kind,
+                          const consensus::Event& event) {
   ++counters_.sent;
   if (!Connected(from, to, now)) {
     ++counters_.blocked;
@@ -41,10 +50,10 @@ void SimNetwork::Send(uint64_t now, uint32_t from, uint32_t to, const pb::Consen
   for (int i = 0; i < copies; ++i) {
     Envelope e;
     e.time = now + Delay();
-    e.kind = Envelope::Kind::kMessage;
+    e.kind = kind;
     e.from = from;
     e.to = to;
-    e.event = consensus::MessageEvent{from, message};
+    e.event = event;
     Schedule(std::move(e));
   }
 }
@@ -60,7 +69,8 @@ bool SimNetwork::PopDue(uint64_t now, Envelope* out) {
     std::pop_heap(queue_.begin(), queue_.end(), Later);
     Envelope e = std::move(queue_.back());
     queue_.pop_back();
-    if ((e.kind == Envelope::Kind::kMessage || e.kind == Envelope::Kind::kStatus) &&
+    if ((e.kind == Envelope::Kind::kMessage || e.kind == Envelope::Kind::kStatus ||
+         e.kind == Envelope::Kind::kRelay) &&
         !Connected(e.from, e.to, e.time)) {
       ++counters_.blocked;  // the link went down while the message was in flight
       continue;

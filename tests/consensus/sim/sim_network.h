@@ -41,6 +41,7 @@ struct Envelope {
   enum class Kind {
     kMessage,   // consensus message from a validator
     kRequest,   // client request
+    kRelay,     // client request relayed by a validator (Output::relay)
     kFetched,   // blocks answering the replica's own Output::fetch
     kSynced,    // blocks from node-level sync (after a peer's status announcement)
     kExecuted,  // the driver executed a committed batch
@@ -81,6 +82,8 @@ class SimNetwork {
 
   // Sends one message copy under the fault model.
   void Send(uint64_t now, uint32_t from, uint32_t to, const pb::ConsensusMessage& message);
+  // Sends one relayed client request under the same fault model.
+  void Relay(uint64_t now, uint32_t from, uint32_t to, const consensus::RequestEvent& request);
   // A random delay drawn from the fault model.
   uint64_t Delay() { return rng_.Uniform(faults_.min_delay, faults_.max_delay); }
   // True if a message sent now would be dropped by the random drop fault.
@@ -94,6 +97,8 @@ class SimNetwork {
   const NetworkCounters& counters() const { return counters_; }
 
  private:
+  void Transmit(uint64_t now, uint32_t from, uint32_t to, Envelope::Kind kind, const consensus::Event& event);
+
   uint32_t n_;
   Rng& rng_;
   NetworkFaults faults_;

@@ -106,7 +106,8 @@ void Simulation::SubmitRequests() {
     std::vector<uint32_t> targets;
     if (req.submit_at == now_) {
       targets = req.targets;
-    } else if (now_ > req.submit_at && now_ >= req.next_retry && req.acks < f_ + 1) {
+    } else if (config_.client_retransmits && now_ > req.submit_at && now_ >= req.next_retry &&
+               req.acks < f_ + 1) {
       for (uint32_t r = 0; r < config_.n; ++r) targets.push_back(r);  // client retransmission
       req.next_retry = now_ + config_.client_retry_ticks;
     } else if (req.acks >= f_ + 1 && !req.resubmitted) {

@@ -73,6 +73,9 @@ Simulation::Simulation(const ScenarioConfig& config)
       case SubmitTo::kOneReplica:
         req.targets.push_back(static_cast<uint32_t>(misc_rng_.Uniform(0, config_.n - 1)));
         break;
+      case SubmitTo::kOneBackup:
+        req.targets.push_back(static_cast<uint32_t>(misc_rng_.Uniform(1, config_.n - 1)));
+        break;
     }
     AddRequest(std::move(req));
   }
@@ -234,6 +237,16 @@ void Simulation::HandleOutput(uint32_t r, consensus::Output out, Envelope::Kind 
       node.byzantine->OnSend(ctx, m);
     } else {
       SendFrom(r, m.to, m.message);
+    }
+  }
+  // 2b. Relayed client requests go to every other validator, through the same
+  // faulty network (as creditd sends them: a transaction frame per validator).
+  for (const auto& request : out.relay) {
+    ++node.summary.relayed_requests;
+    if (!honest(r) || config_.lose_relays) continue;
+    Trace("r%u RELAYS client request %s", r, ShortHex(proto::TxId(request)).c_str());
+    for (uint32_t t = 0; t < config_.n; ++t) {
+      if (t != r) network_.Relay(now_, r, t, consensus::RequestEvent{request, proto::TxId(request)});
     }
   }
   // 3. Check, execute, report back.

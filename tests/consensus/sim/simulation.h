@@ -71,7 +71,8 @@ struct PartitionPlan {
   std::vector<uint32_t> group_of;  // replica -> group; different groups cannot talk
 };
 
-enum class SubmitTo { kAll, kRandomSubset, kOneReplica };
+// kOneBackup: one replica other than 0 (the first primary).
+enum class SubmitTo { kAll, kRandomSubset, kOneReplica, kOneBackup };
 
 struct ScenarioConfig {
   std::string name = "unnamed";
@@ -100,6 +101,8 @@ struct ScenarioConfig {
   // replica `deaf` are lost (block sync still reaches it).
   std::optional<uint32_t> deaf;
   uint64_t deaf_from = 0;
+  // Harness self-test only: every Output::relay is lost (as if no driver sent them).
+  bool lose_relays = false;
   uint32_t max_execution_lag = 2;  // ticks between commit and ExecutedEvent
   bool prune_records = false;      // discard records at stable checkpoints, as allowed
 
@@ -119,7 +122,10 @@ struct ScenarioConfig {
   uint64_t late_from = 0;
   uint64_t late_until = 0;
   SubmitTo submit_to = SubmitTo::kAll;
-  uint64_t client_retry_ticks = 120;  // re-send to all until f+1 replicas committed it
+  uint64_t client_retry_ticks = 120;  // re-send to all until f+1 replicas committed it...
+  bool client_retransmits = true;     // ...unless false: a client sends once, to its
+                                      // targets (as creditd's clients do: the node
+                                      // that accepted it must see it through)
   double resubmit_committed = 0;      // chance a client re-sends a committed request
 
   // Block sync service. Output::fetch is served from a reachable honest peer; and,
@@ -162,6 +168,7 @@ struct ReplicaSummary {
   uint64_t synced_commits = 0;      // batches committed from node-level sync
   uint64_t committed_requests = 0;  // distinct client requests executed
   uint64_t evidence = 0;            // evidence records it output
+  uint64_t relayed_requests = 0;    // Output::relay entries
   uint64_t height_at_gst = 0;
   uint64_t stable_at_gst = 0;   // its stable checkpoint when faults stopped
   bool in_view_change = false;  // at the end of the run

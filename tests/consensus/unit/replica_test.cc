@@ -113,6 +113,38 @@ TEST(PbftReplica, PrimaryWaitsForAClockReadingBeforeItsFirstBatch) {
   EXPECT_EQ(after.messages[0].message.preprepare().batch().timestamp_ms(), 5'000'000u);
 }
 
+// A request that reached this backup alone (the primary never proposes it, nothing
+// commits) is relayed after half the base request timer, then again every half
+// timer while it stays unordered; the primary itself never relays.
+TEST(PbftReplica, BackupRelaysARequestNothingOrdersEveryHalfTimer) {
+  auto keys = testing::TestKeys(4);
+  testing::KeyVerifier verifier(testing::PublicKeys(keys));
+  Config cfg = TestConfig();  // view-change timeout 20 ticks: relay period 10
+  cfg.self = 1;
+  testing::KeySigner backup_signer(keys[1]);
+  Replica backup(cfg, backup_signer, verifier);
+  cfg.self = 0;
+  testing::KeySigner primary_signer(keys[0]);
+  Replica primary(cfg, primary_signer, verifier);
+  const uint64_t now_ms = 5'000'000;
+  (void)backup.Step(TickEvent{now_ms});
+  (void)primary.Step(TickEvent{now_ms});
+  (void)backup.Step(RequestEvent{Req(1), proto::TxId(Req(1))});
+  (void)primary.Step(RequestEvent{Req(2), proto::TxId(Req(2))});  // proposed, never committed
+  std::vector<uint64_t> relayed_at;
+  for (uint64_t tick = 1; tick <= 35; ++tick) {
+    Output out = backup.Step(TickEvent{now_ms + tick * 10});
+    for (const auto& r : out.relay) {
+      EXPECT_EQ(r, Req(1));
+      relayed_at.push_back(tick);
+    }
+    EXPECT_TRUE(primary.Step(TickEvent{now_ms + tick * 10}).relay.empty()) << "tick " << tick;
+  }
+  EXPECT_EQ(relayed_at, (std::vector<uint64_t>{10, 20, 30}));
+  EXPECT_EQ(backup.stats().relayed_requests, 3u);
+  EXPECT_EQ(primary.stats().relayed_requests, 0u);
+}
+
 TEST(PbftReplica, BatchesCutByRequestCount) {
   Config cfg = TestConfig();
   cfg.max_batch_requests = 3;

@@ -49,6 +49,23 @@ TEST(RequestQueue, EligibleSkipsOpenRequestsAndRespectsLimits) {
   EXPECT_EQ(q.CountEligible().bytes, 50u);
 }
 
+TEST(RequestQueue, RelayTakesOldEligibleRequestsOncePerPeriod) {
+  RequestQueue q(10);
+  (void)q.Add("a", "ra", 0);
+  (void)q.Add("b", "rb", 4);
+  (void)q.Add("c", "rc", 9);
+  q.MarkOpen("b");                                        // in an open batch: the primary has it
+  EXPECT_TRUE(q.TakeDueForRelay(9, 9, 10, 100).empty());  // nothing 10 ticks old yet
+  EXPECT_EQ(q.TakeDueForRelay(10, 10, 10, 100), std::vector<std::string>{"ra"});
+  EXPECT_TRUE(q.TakeDueForRelay(18, 18, 10, 100).empty());  // "a" relayed at 10, "c" too young
+  // The horizon bounds by arrival: at now 25 with horizon 12 only "a" qualifies.
+  EXPECT_EQ(q.TakeDueForRelay(12, 25, 10, 100), std::vector<std::string>{"ra"});
+  EXPECT_EQ(q.TakeDueForRelay(35, 35, 10, 100), (std::vector<std::string>{"ra", "rc"}));
+  EXPECT_EQ(q.TakeDueForRelay(50, 50, 10, 1), std::vector<std::string>{"ra"});  // at most one
+  EXPECT_EQ(q.Remove("c"), std::optional<uint64_t>(9));
+  EXPECT_EQ(q.Remove("c"), std::nullopt);
+}
+
 TEST(RequestQueue, RequestArrivingWhileItsBatchIsOpenIsNotEligible) {
   RequestQueue q(10);
   q.MarkOpen("x");  // a backup accepted a batch holding "x" before "x" reached it
