@@ -1,5 +1,7 @@
 #include "node/node_metrics.h"
 
+#include "http/process_metrics.h"
+
 namespace cc::node {
 
 NodeMetrics::NodeMetrics() {
@@ -84,6 +86,7 @@ std::string NodeMetrics::Render(const Snapshot& s, const p2p::TransportStats& ts
     for (const auto& ps : tstats.peers) total += ps.disconnects[r];
     return total;
   });
+  text += http::RenderProcessMetrics();
   return text;
 }
 
