@@ -1,5 +1,6 @@
 #include "consensus/request_queue.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace cc::consensus {
@@ -7,7 +8,7 @@ namespace cc::consensus {
 RequestQueue::AddResult RequestQueue::Add(const std::string& id, const std::string& request, uint64_t tick) {
   if (entries_.count(id)) return AddResult::kDuplicate;
   if (entries_.size() >= capacity_) return AddResult::kFull;
-  auto it = entries_.emplace(id, Entry{request, tick, next_order_++, tick}).first;
+  auto it = entries_.emplace(id, Entry{request, tick, next_order_++, std::nullopt}).first;
   all_.emplace(it->second.order, id);
   if (!open_.count(id)) MakeEligible(id, it->second);
   return AddResult::kAdded;
@@ -26,11 +27,23 @@ std::optional<uint64_t> RequestQueue::Remove(const std::string& id) {
 uint64_t RequestQueue::OldestTick() const { return entries_.at(all_.begin()->second).tick; }
 
 void RequestQueue::MakeEligible(const std::string& id, const Entry& e) {
-  if (eligible_.emplace(e.order, id).second) eligible_bytes_ += e.request.size();
+  if (!eligible_.emplace(e.order, id).second) return;
+  eligible_bytes_ += e.request.size();
+  if (e.relayed_at) {
+    relayed_.emplace(*e.relayed_at, e.order);
+  } else {
+    unrelayed_.emplace(e.order, id);
+  }
 }
 
 void RequestQueue::MakeIneligible(const Entry& e) {
-  if (eligible_.erase(e.order)) eligible_bytes_ -= e.request.size();
+  if (!eligible_.erase(e.order)) return;
+  eligible_bytes_ -= e.request.size();
+  if (e.relayed_at) {
+    relayed_.erase({*e.relayed_at, e.order});
+  } else {
+    unrelayed_.erase(e.order);
+  }
 }
 
 void RequestQueue::MarkOpen(const std::string& id) {
@@ -70,13 +83,25 @@ RequestQueue::Eligible RequestQueue::CountEligible() const {
 
 std::vector<std::string> RequestQueue::TakeDueForRelay(uint64_t horizon, uint64_t now, uint64_t period,
                                                        size_t max_requests) {
+  std::vector<uint64_t> orders;  // of the requests taken
+  for (const auto& [relayed_at, order] : relayed_) {
+    if (orders.size() >= max_requests || relayed_at + period > now) break;
+    if (entries_.at(all_.at(order)).tick + period > horizon) continue;
+    orders.push_back(order);
+  }
+  for (const auto& [order, id] : unrelayed_) {
+    if (orders.size() >= max_requests) break;
+    if (entries_.at(id).tick + period > horizon) break;  // this one and every later arrival are too young
+    orders.push_back(order);
+  }
+  std::sort(orders.begin(), orders.end());
   std::vector<std::string> due;
-  for (const auto& [order, id] : eligible_) {
-    if (due.size() >= max_requests) break;
-    Entry& e = entries_.at(id);
-    if (e.tick + period > horizon) break;  // this one and every later arrival are too young
-    if (e.relayed_at + period > now) continue;
+  due.reserve(orders.size());
+  for (uint64_t order : orders) {
+    Entry& e = entries_.at(all_.at(order));
+    MakeIneligible(e);
     e.relayed_at = now;
+    MakeEligible(all_.at(order), e);
     due.push_back(e.request);
   }
   return due;

@@ -21,6 +21,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -65,9 +66,13 @@ class RequestQueue {
   Eligible CountEligible() const;
 
   // Eligible requests that arrived at least `period` ticks before `horizon` (<= now)
-  // and were not relayed in the last `period` ticks, oldest first, at most
-  // `max_requests`; each is marked relayed at `now`. O(due requests): arrival order
-  // is tick order.
+  // and were not relayed in the last `period` ticks, at most `max_requests`, in
+  // arrival order among those taken; each is marked relayed at `now`. Requests
+  // relayed before and due again come first (they have waited longest), then
+  // requests never relayed, oldest first. O(taken) apart from relayed requests
+  // whose arrival is after a horizon that moved back, which are skipped: requests
+  // wait in two indexes (never relayed, by arrival; relayed, by relay tick), so a
+  // large backlog relayed a moment ago is not rescanned on every tick.
   std::vector<std::string> TakeDueForRelay(uint64_t horizon, uint64_t now, uint64_t period,
                                            size_t max_requests);
 
@@ -75,8 +80,8 @@ class RequestQueue {
   struct Entry {
     std::string request;
     uint64_t tick;
-    uint64_t order;       // arrival number
-    uint64_t relayed_at;  // tick of the last relay (the arrival tick before any)
+    uint64_t order;                      // arrival number
+    std::optional<uint64_t> relayed_at;  // tick of the last relay
   };
   void MakeEligible(const std::string& id, const Entry& e);
   void MakeIneligible(const Entry& e);
@@ -86,6 +91,10 @@ class RequestQueue {
   std::unordered_map<std::string, Entry> entries_;
   std::map<uint64_t, std::string> all_;       // arrival order -> id
   std::map<uint64_t, std::string> eligible_;  // arrival order -> id, not open
+  // The eligible requests again, split for relaying: never relayed (arrival order
+  // -> id), and relayed ((tick of the last relay, arrival order); ids in all_).
+  std::map<uint64_t, std::string> unrelayed_;
+  std::set<std::pair<uint64_t, uint64_t>> relayed_;
   uint64_t eligible_bytes_ = 0;
   std::unordered_map<std::string, uint32_t> open_;
 };
