@@ -14,7 +14,7 @@ constexpr uint32_t kMaxCatchUpReplies = 4;
 
 }  // namespace
 
-void Replica::Impl::ReplyCatchUp(uint32_t to, uint64_t sequence) {
+void Replica::Impl::ReplyCatchUp(uint32_t to, uint64_t sequence, bool with_preprepare) {
   if (sequence <= log_.low()) {
     // The peer works below our stable checkpoint (or restarted and asks for
     // checkpoints): show it ours, from the stable one up, so it can prove a stable
@@ -38,7 +38,8 @@ void Replica::Impl::ReplyCatchUp(uint32_t to, uint64_t sequence) {
   if (slot->replies[to] >= kMaxCatchUpReplies) return;
   ++slot->replies[to];
   slot->last_reply_tick[to] = tick_;
-  if (const auto* pp = FindSigned(Kind::kPrePrepare, view_, sequence)) {
+  const auto* pp = with_preprepare ? FindSigned(Kind::kPrePrepare, view_, sequence) : nullptr;
+  if (pp != nullptr) {
     if (const pb::Batch* body = bodies_.Get(pp->preprepare().digest())) {
       pb::ConsensusMessage m = *pp;
       *m.mutable_preprepare()->mutable_batch() = *body;

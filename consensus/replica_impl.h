@@ -99,7 +99,7 @@ class Replica::Impl {
   void Deliver(CommittedBatch batch, const std::vector<std::string>& ids);
   void ReleaseSlot(Slot& slot);
   void ReleaseAllSlots();
-  void ReplyCatchUp(uint32_t to, uint64_t sequence);
+  void ReplyCatchUp(uint32_t to, uint64_t sequence, bool with_preprepare = true);
   void OnBatchFetch(uint32_t from, const pb::BatchFetch& m);
   void OnBatchReply(uint32_t from, const pb::BatchReply& m);
   void RequestBody(Slot& slot, uint64_t sequence, const std::string& digest);

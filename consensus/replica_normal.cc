@@ -269,7 +269,9 @@ void Replica::Impl::OnVote(uint32_t from, const Vote& v, bool is_prepare) {
     return;
   }
   if (seq <= last_committed_ || seq <= log_.low()) {
-    ReplyCatchUp(from, seq);
+    // The sender voted, so it holds the pre-prepare and its batch (persisted
+    // before any prepare): it may lack votes, never the body.
+    ReplyCatchUp(from, seq, /*with_preprepare=*/false);
     return;
   }
   Slot& slot = log_.At(seq, view_);
@@ -286,6 +288,16 @@ void Replica::Impl::OnVote(uint32_t from, const Vote& v, bool is_prepare) {
     }
     return;
   }
+  if (is_prepare ? slot.prepared : slot.committed) {
+    // The certificate this vote would count toward is formed: checking its
+    // signature would cost a verification and change nothing (so a replica that
+    // equivocates only after the certificate formed leaves no evidence here; one
+    // whose first vote counted does, above). After the commit, the sender may
+    // lack the votes we saw; it voted, so it holds the pre-prepare and its batch:
+    // send it our votes only.
+    if (slot.committed) ReplyCatchUp(from, seq, /*with_preprepare=*/false);
+    return;
+  }
   if (!auth_.Verify(v)) {
     Drop();
     return;
@@ -294,7 +306,6 @@ void Replica::Impl::OnVote(uint32_t from, const Vote& v, bool is_prepare) {
   Wrap(m, v);
   Observe(m);
   (void)votes.Add(from, v.digest(), v.signature());
-  if (slot.committed) ReplyCatchUp(from, seq);
   if (is_prepare) {
     CheckPrepared(seq);
   } else {

@@ -253,5 +253,32 @@ TEST(PbftReplica, DoesNotReproposeACommittedRequest) {
   EXPECT_EQ(c.replica(0).stats().pending_requests, 0u);
 }
 
+// A vote that arrives after its certificate formed is neither verified (nothing
+// needs it) nor answered with the batch again (its sender, having voted, holds it):
+// in a healthy run each backup receives each pre-prepare exactly once, and each
+// replica verifies at most 5 signatures per block (the pre-prepare, one prepare,
+// and up to three commits that beat its own), where checking every vote costs 6.
+TEST(PbftReplica, LateVotesCostNeitherAVerificationNorABatchResend) {
+  TestCluster c(TestConfig());
+  std::vector<uint64_t> calls_before;
+  for (uint32_t i = 0; i < 4; ++i) calls_before.push_back(c.node(i).verifier->calls());
+  const size_t sent_before = c.log().size();
+  constexpr int kBlocks = 3;  // below the checkpoint interval: votes only
+  for (int i = 0; i < kBlocks; ++i) {
+    c.Request(Req(i));
+    c.Tick();
+  }
+  ASSERT_EQ(c.height(3), static_cast<uint64_t>(kBlocks));
+  size_t preprepares = 0;
+  for (size_t k = sent_before; k < c.log().size(); ++k) {
+    if (c.log()[k].message.has_preprepare()) ++preprepares;
+  }
+  EXPECT_EQ(preprepares, 3u * kBlocks) << "a pre-prepare was sent again";
+  for (uint32_t i = 0; i < 4; ++i) {
+    EXPECT_LE(c.node(i).verifier->calls() - calls_before[i], 5u * kBlocks) << "replica " << i;
+  }
+  ExpectConsistent(c);
+}
+
 }  // namespace
 }  // namespace cc::consensus
