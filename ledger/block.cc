@@ -98,8 +98,10 @@ Status VerifyCertificateQuorum(const pb::CommitCertificate& cert, std::string_vi
                                const std::vector<std::string>& validator_public_keys) {
   const size_t n = validator_public_keys.size();
   if (n == 0) return Status::Error("invalid_argument", "no validator public keys given");
+  const size_t quorum = QuorumSize(n);
   std::set<uint32_t> valid;
   for (const auto& sig : cert.signatures()) {
+    if (valid.size() >= quorum) break;  // proven; further signatures change nothing
     if (sig.validator() >= n || valid.count(sig.validator()) != 0) continue;
     const std::string message =
         proto::CommitSigningBytes(chain_id, cert.view(), cert.sequence(), cert.digest(), sig.validator());
@@ -107,7 +109,6 @@ Status VerifyCertificateQuorum(const pb::CommitCertificate& cert, std::string_vi
       valid.insert(sig.validator());
     }
   }
-  const size_t quorum = QuorumSize(n);
   if (valid.size() < quorum) {
     return BadCertificate("certificate for sequence " + std::to_string(cert.sequence()) + " has " +
                           std::to_string(valid.size()) + " distinct valid validator signatures, needs " +

@@ -42,6 +42,9 @@ std::unique_ptr<Monitor> Monitor::Create(Options options, const ledger::Ledger& 
 }
 
 std::vector<Alert> Monitor::Scan(uint64_t height) const {
+  // Alerts concern watched subjects only: with none watched, no block can raise
+  // one, and reading and parsing every block would be wasted.
+  if (watchlist_->size() == 0) return {};
   auto block = ledger_.GetBlock(height);
   if (!block.ok()) {
     Log(LogLevel::kError, "alerts: cannot read block",
