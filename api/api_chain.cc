@@ -1,6 +1,8 @@
 // The chain endpoints of the HTTP API (docs/api.md): health, readiness, metrics,
 // status, blocks, transactions (submit, look up with proof), evidence.
 #include <charconv>
+#include <optional>
+#include <vector>
 
 #include "api/chain_api.h"
 #include "api/credit_api.h"
@@ -184,24 +186,32 @@ void RegisterChainRoutes(http::Router& router, Backend& node) {
       return ErrorResponse(413, "too_many_transactions",
                            "at most " + std::to_string(kMaxBatchSubmit) + " per call");
     }
-    json results = json::array();
-    size_t accepted = 0;
+    std::vector<std::optional<std::string>> decoded;
+    decoded.reserve(txs.size());
     for (size_t i = 0; i < txs.size(); ++i) {
       if (!txs[i].is_string())
         return ErrorResponse(400, "wrong_type", "txs[" + std::to_string(i) + "]: expected hex");
+      decoded.push_back(FromHex(txs[i].get_ref<const std::string&>()));
     }
-    for (const auto& t : txs) {
-      auto raw = FromHex(t.get<std::string>());
-      if (!raw) {
+    std::vector<std::string> raws;
+    raws.reserve(decoded.size());
+    for (auto& d : decoded) {
+      if (d) raws.push_back(*d);
+    }
+    std::vector<Result<std::string>> ids = node.SubmitMany(raws);
+    json results = json::array();
+    size_t accepted = 0, next = 0;
+    for (const auto& d : decoded) {
+      if (!d) {
         results.push_back({{"code", "wrong_type"}});
         continue;
       }
-      auto id = node.Submit(*raw);
+      const Result<std::string>& id = ids[next++];
       if (id.ok()) {
         ++accepted;
         results.push_back({{"tx_id", ToHex(*id)}, {"code", "ok"}});
       } else {
-        results.push_back({{"tx_id", ToHex(proto::TxId(*raw))}, {"code", id.status().code()}});
+        results.push_back({{"tx_id", ToHex(proto::TxId(*d))}, {"code", id.status().code()}});
       }
     }
     return JsonResponse(accepted == txs.size() ? 202 : 207, {{"accepted", accepted}, {"results", results}});

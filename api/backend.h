@@ -94,6 +94,15 @@ class Backend {
   // Admits a signed transaction (SignedTx bytes) and hands it to consensus; the
   // transaction id, or the admission error (codes in docs/api.md).
   virtual Result<std::string> Submit(const std::string& raw) = 0;
+  // Submits many at once: one result per transaction, in order. The node may hand
+  // them on together (one frame per peer, one wake-up of consensus), which is what
+  // makes a batch cheaper than as many Submit calls.
+  virtual std::vector<Result<std::string>> SubmitMany(const std::vector<std::string>& raws) {
+    std::vector<Result<std::string>> out;
+    out.reserve(raws.size());
+    for (const auto& raw : raws) out.push_back(Submit(raw));
+    return out;
+  }
   // Signs `body` with this node's member key (chain id and sender filled in) and
   // submits it. Code "no_member_key" when the node has none.
   virtual Result<std::string> SubmitAsMember(pb::TxBody body) = 0;

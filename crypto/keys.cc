@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -71,7 +72,17 @@ KeyPair KeyPair::FromSeed(std::string_view seed) {
   return kp;
 }
 
+namespace {
+std::atomic<uint64_t> g_signs{0};
+std::atomic<uint64_t> g_verifies{0};
+}  // namespace
+
+SignatureCounts ProcessSignatureCounts() {
+  return {g_signs.load(std::memory_order_relaxed), g_verifies.load(std::memory_order_relaxed)};
+}
+
 std::string KeyPair::Sign(std::string_view message) const {
+  g_signs.fetch_add(1, std::memory_order_relaxed);
   std::string sig(crypto_sign_BYTES, '\0');
   crypto_sign_detached(U(sig), nullptr, U(message), message.size(), U(secret_key_));
   return sig;
@@ -82,6 +93,7 @@ bool Verify(std::string_view public_key, std::string_view message, std::string_v
   if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) {
     return false;
   }
+  g_verifies.fetch_add(1, std::memory_order_relaxed);
   return crypto_sign_verify_detached(U(signature), U(message), message.size(), U(public_key)) == 0;
 }
 

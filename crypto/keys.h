@@ -8,6 +8,7 @@
 // thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,14 @@ class KeyPair {
 // True iff `signature` is a valid Ed25519 signature of `message` by `public_key`.
 // Wrong sizes are simply invalid.
 bool Verify(std::string_view public_key, std::string_view message, std::string_view signature);
+
+// Ed25519 operations this process has run (every Sign and every Verify that reached
+// the curve arithmetic): what the CPU budget of docs/throughput.md counts.
+struct SignatureCounts {
+  uint64_t signs = 0;
+  uint64_t verifies = 0;
+};
+SignatureCounts ProcessSignatureCounts();
 
 // Writes the key's seed as hex to `path` with mode 0600. Refuses to overwrite an
 // existing file (code "exists").

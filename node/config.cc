@@ -158,6 +158,8 @@ Status ReadMempool(const json& obj, MempoolTuning* m) {
   CC_RETURN_IF_ERROR(r.Unsigned("max_bytes", &m->max_bytes, 1024, 1ull << 36));
   CC_RETURN_IF_ERROR(r.Unsigned("max_tx_bytes", &m->max_tx_bytes, 256, 1u << 24));
   CC_RETURN_IF_ERROR(r.Unsigned("verify_threads", &m->verify_threads, 1, 64));
+  CC_RETURN_IF_ERROR(r.Unsigned("max_wait_ms", &m->max_wait_ms, 0, 600000));
+  CC_RETURN_IF_ERROR(r.Unsigned("client_backlog_floor", &m->client_backlog_floor, 1, 10000000));
   return r.NoUnknownFields();
 }
 

@@ -54,6 +54,11 @@ struct MempoolTuning {
   uint64_t max_bytes = 128ull << 20;
   uint32_t max_tx_bytes = 64u << 10;
   uint32_t verify_threads = 2;
+  // Clients are refused (429 mempool_full) while the mempool holds more than this
+  // much waiting at the recent commit rate, and at least client_backlog_floor
+  // transactions (node/client_backlog.h); 0 turns the limit off.
+  uint32_t max_wait_ms = 2000;
+  uint32_t client_backlog_floor = 4000;
 };
 
 struct NodeConfig {

@@ -95,6 +95,16 @@ void ConsensusDriver::PostRequest(std::string request, std::string id) {
   cv_.notify_one();
 }
 
+void ConsensusDriver::PostRequests(std::vector<std::pair<std::string, std::string>> requests) {
+  if (requests.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [request, id] : requests)
+      queue_.push_back(consensus::RequestEvent{std::move(request), std::move(id)});
+  }
+  cv_.notify_one();
+}
+
 void ConsensusDriver::PostFetched(std::vector<pb::CertifiedBlock> blocks) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -192,10 +202,11 @@ void ConsensusDriver::Carry(consensus::Output out) {
       sender_.BroadcastToValidators(bytes);
     }
   }
-  for (auto& request : out.relay) {
-    // As the node forwards a client's transaction on admission (Node::Submit).
+  if (!out.relay.empty()) {
+    // As the node forwards its clients' transactions on admission (Node::SubmitMany):
+    // one frame for all of this iteration's relays.
     pb::PeerFrame frame;
-    frame.set_tx(std::move(request));
+    for (auto& request : out.relay) frame.mutable_tx_batch()->add_txs(std::move(request));
     sender_.BroadcastToValidators(frame.SerializeAsString());
   }
   for (const auto& e : out.evidence) {

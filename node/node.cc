@@ -17,6 +17,10 @@ namespace cc::node {
 
 namespace {
 
+// Admitted transactions are forwarded in frames of at most this many bytes, far
+// under the transport's frame limit, so one large submission is not one huge frame.
+constexpr size_t kMaxForwardFrameBytes = 1 << 20;
+
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::Error("io", path + ": cannot open");
@@ -31,7 +35,9 @@ Node::Node(NodeConfig config, const Clock& clock)
     : config_(std::move(config)),
       clock_(clock),
       mempool_(std::make_unique<Mempool>(config_.mempool.max_txs, config_.mempool.max_bytes, clock)),
-      sync_(clock) {}
+      sync_(clock),
+      backlog_(
+          ClientBacklog::Options{config_.mempool.max_wait_ms, config_.mempool.client_backlog_floor, 4000}) {}
 
 Node::~Node() { Stop(); }
 
@@ -218,9 +224,15 @@ void Node::Stop() {
 void Node::OnCommit(const ExecutedBlock& block) {
   const auto& header = block.block.block().header();
   metrics_.OnCommitted(block.tx_ids.size(), block.rejected.size(), mempool_->RemoveCommitted(block.tx_ids));
+  committed_txs_ += block.tx_ids.size();
   signatures_.Forget(block.tx_ids);
-  // Observers follow by block push: hand them each committed block at once.
-  if (is_validator()) {
+  // Observers follow by block push: two validators (by height) push each committed
+  // block at once, not all n, since each copy costs the observer a parse of the
+  // whole block. One copy still arrives while any one validator is down, and the
+  // observer's block sync fills any other gap.
+  const uint64_t n = validator_keys_.size();
+  const uint64_t first_pusher = header.height() % n;
+  if (is_validator() && (*validator_index_ == first_pusher || *validator_index_ == (first_pusher + 1) % n)) {
     pb::PeerFrame push;
     auto* resp = push.mutable_sync_response();
     *resp->add_blocks() = block.block;
@@ -339,13 +351,45 @@ bool Node::Ready() const {
 }
 
 Result<std::string> Node::Submit(const std::string& raw) {
-  auto id = admission_->Admit(raw, clock_.WallMs());
-  if (!id.ok()) return id;
-  pb::PeerFrame f;
-  f.set_tx(raw);
-  links_->BroadcastToValidators(f.SerializeAsString());
-  if (driver_) driver_->PostRequest(raw, *id);
-  return id;
+  auto results = SubmitMany({raw});
+  return std::move(results.front());
+}
+
+std::vector<Result<std::string>> Node::SubmitMany(const std::vector<std::string>& raws) {
+  std::vector<Result<std::string>> results;
+  results.reserve(raws.size());
+  std::vector<std::pair<std::string, std::string>> admitted;
+  pb::PeerFrame frame;
+  size_t frame_bytes = 0;
+  auto flush = [&] {
+    if (frame.tx_batch().txs_size() == 0) return;
+    links_->BroadcastToValidators(frame.SerializeAsString());
+    frame.Clear();
+    frame_bytes = 0;
+  };
+  const uint64_t now_ms = clock_.WallMs();
+  size_t refused = 0;
+  for (const auto& raw : raws) {
+    // The backlog check comes first: refusing costs nothing, admitting a signature.
+    if (Status busy = backlog_.Check(mempool_->size()); !busy.ok()) {
+      results.push_back(std::move(busy));
+      ++refused;
+      continue;
+    }
+    auto id = admission_->Admit(raw, now_ms);
+    if (id.ok()) {
+      // Frames stay well under the transport's frame limit.
+      if (frame_bytes + raw.size() > kMaxForwardFrameBytes) flush();
+      frame.mutable_tx_batch()->add_txs(raw);
+      frame_bytes += raw.size();
+      if (driver_) admitted.emplace_back(raw, *id);
+    }
+    results.push_back(std::move(id));
+  }
+  flush();
+  if (driver_) driver_->PostRequests(std::move(admitted));
+  if (refused != 0) metrics_.OnClientRefused(refused);
+  return results;
 }
 
 void Node::AddCommitListener(CommitListener listener) { commit_listeners_.push_back(std::move(listener)); }
@@ -392,6 +436,8 @@ std::string Node::RenderMetrics() {
   s.mempool_bytes = mempool_->bytes();
   s.observer_rejected_blocks = follower_ ? follower_->rejected_blocks() : 0;
   s.peers_connected = links_->ConnectedPeers();
+  s.client_backlog_limit = config_.mempool.max_wait_ms != 0 ? backlog_.Limit() : 0;
+  s.commit_rate = backlog_.CommitRate();
   return metrics_.Render(s, transport_->GetStats());
 }
 

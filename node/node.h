@@ -40,6 +40,7 @@
 #include "node/admission.h"
 #include "node/block_follower.h"
 #include "node/block_sync.h"
+#include "node/client_backlog.h"
 #include "node/config.h"
 #include "node/consensus_driver.h"
 #include "node/mempool.h"
@@ -93,6 +94,7 @@ class Node final : public api::Backend {
   std::string RenderMetrics() override;
   std::vector<pb::Evidence> Evidence() const override;
   Result<std::string> Submit(const std::string& raw) override;
+  std::vector<Result<std::string>> SubmitMany(const std::vector<std::string>& raws) override;
   Result<std::string> SubmitAsMember(pb::TxBody body) override;
   std::optional<ledger::TxLocation> WaitForCommit(const std::string& tx_id,
                                                   std::chrono::milliseconds timeout) override;
@@ -106,6 +108,9 @@ class Node final : public api::Backend {
   void CreateDriver();
   Status CreateHttpServer();
   void OnFrame(p2p::PeerIndex peer, const std::string& frame);
+  // Validators: admits transactions another node forwarded (or relayed) on the
+  // worker pool, as one job, and hands the admitted ones to consensus together.
+  void AdmitFromPeer(std::vector<std::string> raws);
   void OnCommit(const ExecutedBlock& block);
   void OnFetch(uint64_t from, uint64_t to);
   void OnEvidence(const pb::Evidence& evidence);
@@ -149,6 +154,8 @@ class Node final : public api::Backend {
   std::unique_ptr<http::HttpServer> http_;
 
   SyncClient sync_;
+  ClientBacklog backlog_;
+  std::atomic<uint64_t> committed_txs_{0};
   std::atomic<uint64_t> last_height_change_ms_{0};
   std::atomic<uint64_t> seen_height_{0};
   // 0 while participating; else the steady ms since which it has not been.

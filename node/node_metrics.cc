@@ -1,5 +1,6 @@
 #include "node/node_metrics.h"
 
+#include "crypto/keys.h"
 #include "http/process_metrics.h"
 
 namespace cc::node {
@@ -36,6 +37,18 @@ NodeMetrics::NodeMetrics() {
                                            "Fetched blocks refused (bad certificate or state mismatch)");
   forwarded_dropped_ = &registry_.AddCounter(
       "creditd_forwarded_dropped_total", "Forwarded transactions dropped because the verify queue was full");
+  client_refused_ = &registry_.AddCounter(
+      "creditd_client_refused_total",
+      "Client transactions refused (429 mempool_full) because the backlog was over its limit");
+  client_backlog_limit_ =
+      &registry_.AddGauge("creditd_client_backlog_limit",
+                          "Pending transactions above which clients are refused (mempool.max_wait_ms)");
+  commit_rate_ =
+      &registry_.AddGauge("creditd_commit_rate", "Committed transactions per second, recent window");
+  // Brought up to the process-wide counts (crypto/keys.h) at each scrape.
+  signs_ = &registry_.AddCounter("creditd_ed25519_signs_total", "Ed25519 signatures this process made");
+  verifies_ =
+      &registry_.AddCounter("creditd_ed25519_verifies_total", "Ed25519 signatures this process checked");
   driver_stages_ =
       &registry_.AddHistogramFamily("creditd_driver_stage_seconds",
                                     "Consensus driver thread time per stage (step, persist, execute, append)",
@@ -67,6 +80,14 @@ std::string NodeMetrics::Render(const Snapshot& s, const p2p::TransportStats& ts
   mempool_bytes_->Set(static_cast<double>(s.mempool_bytes));
   observer_rejected_->Set(static_cast<double>(s.observer_rejected_blocks));
   peers_->Set(static_cast<double>(s.peers_connected));
+  client_backlog_limit_->Set(static_cast<double>(s.client_backlog_limit));
+  commit_rate_->Set(s.commit_rate);
+  {
+    std::lock_guard<std::mutex> lock(signature_counts_mu_);
+    const crypto::SignatureCounts sig = crypto::ProcessSignatureCounts();
+    signs_->Inc(sig.signs - signs_->Value());
+    verifies_->Inc(sig.verifies - verifies_->Value());
+  }
   std::string text = registry_.Render();
   // Links refused before the remote proved a known identity, and ended links, by reason.
   auto family = [&text](const char* name, const char* help, auto count_of) {

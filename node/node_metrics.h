@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ class NodeMetrics {
     uint64_t mempool_bytes = 0;
     uint64_t observer_rejected_blocks = 0;
     size_t peers_connected = 0;
+    uint64_t client_backlog_limit = 0;
+    double commit_rate = 0;  // committed tx/s over the backlog's window
   };
   // Renders every metric: the snapshot's gauges, the registry, then the P2P
   // refusal and disconnect counters of `transport` by reason.
@@ -43,7 +46,9 @@ class NodeMetrics {
   // A committed block: its transactions, rejections, and how long each of this
   // node's own transactions waited from admission (seconds).
   void OnCommitted(size_t txs, size_t rejected, const std::vector<double>& waited);
-  void OnForwardDropped() { forwarded_dropped_->Inc(); }
+  void OnForwardDropped(size_t txs) { forwarded_dropped_->Inc(txs); }
+  // Client transactions refused because the backlog was over its limit.
+  void OnClientRefused(size_t txs) { client_refused_->Inc(txs); }
   // The replica entered a view change / gave up on a view (ViewEvent).
   void OnViewChange() { view_changes_->Inc(); }
   void OnViewTimeout() { view_timeouts_->Inc(); }
@@ -72,6 +77,12 @@ class NodeMetrics {
   metrics::Gauge* relayed_requests_;
   metrics::Gauge* observer_rejected_;
   metrics::Counter* forwarded_dropped_;
+  metrics::Counter* client_refused_;
+  metrics::Gauge* client_backlog_limit_;
+  metrics::Gauge* commit_rate_;
+  metrics::Counter* signs_;
+  metrics::Counter* verifies_;
+  std::mutex signature_counts_mu_;  // brings signs_/verifies_ up to the process counts
   metrics::HistogramFamily* driver_stages_;
   std::unique_ptr<http::HttpMetrics> http_;
 };

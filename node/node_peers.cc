@@ -18,15 +18,14 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
         driver_->PostMessage(*validator, std::move(*f.mutable_consensus()));
       }
       break;
-    case pb::PeerFrame::kTx: {
+    case pb::PeerFrame::kTx:
+      if (driver_) AdmitFromPeer({std::move(*f.mutable_tx())});
+      break;
+    case pb::PeerFrame::kTxBatch: {
       if (!driver_) break;  // observers do not order transactions
-      auto raw = std::make_shared<std::string>(std::move(*f.mutable_tx()));
-      const bool queued = pool_->TrySubmit([this, raw] {
-        const bool primary = driver_->primary() == *validator_index_;
-        auto id = primary ? admission_->Admit(*raw, clock_.WallMs()) : admission_->AdmitForwarded(*raw);
-        if (id.ok()) driver_->PostRequest(*raw, *id);
-      });
-      if (!queued) metrics_.OnForwardDropped();
+      auto* txs = f.mutable_tx_batch()->mutable_txs();
+      AdmitFromPeer(std::vector<std::string>(std::make_move_iterator(txs->begin()),
+                                             std::make_move_iterator(txs->end())));
       break;
     }
     case pb::PeerFrame::kSyncRequest: {
@@ -59,6 +58,26 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
     case pb::PeerFrame::KIND_NOT_SET:
       break;
   }
+}
+
+void Node::AdmitFromPeer(std::vector<std::string> raws) {
+  if (raws.empty()) return;
+  const size_t count = raws.size();
+  auto batch = std::make_shared<std::vector<std::string>>(std::move(raws));
+  const bool queued = pool_->TrySubmit([this, batch] {
+    // The primary checks signatures now (it is about to order them); a backup
+    // checks each when it executes it, unless it admitted the same bytes itself.
+    const bool primary = driver_->primary() == *validator_index_;
+    const uint64_t now_ms = clock_.WallMs();
+    std::vector<std::pair<std::string, std::string>> admitted;
+    admitted.reserve(batch->size());
+    for (auto& raw : *batch) {
+      auto id = primary ? admission_->Admit(raw, now_ms) : admission_->AdmitForwarded(raw);
+      if (id.ok()) admitted.emplace_back(std::move(raw), std::move(id).value());
+    }
+    driver_->PostRequests(std::move(admitted));
+  });
+  if (!queued) metrics_.OnForwardDropped(count);
 }
 
 void Node::OnFetch(uint64_t from, uint64_t to) {
@@ -95,6 +114,7 @@ void Node::Housekeeping() {
     }
     if (stopping_) break;
     const uint64_t now = clock_.SteadyMs();
+    backlog_.NoteCommitted(committed_txs_, now);
     const uint64_t height = ledger_->Height();
     if (height != seen_height_) {
       seen_height_ = height;

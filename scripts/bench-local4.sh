@@ -6,10 +6,13 @@
 # data directories, starts the five nodes, waits until they are ready, runs
 # `creditctl bench --rate RATE --duration S` (default 10 s), waits for the observer
 # to reach the validators' height, stops the nodes, and prints one row:
-#   offered, committed tx/s, tx/block, commit p50 / p99 (bucket resolution, see
-#   docs/benchmarks.md), CPU µs per committed tx (user + system of all five nodes,
-#   from /proc/PID/stat, over the whole run), peak RSS per node (VmHWM), and the
-#   observer's catch-up time after the load stopped.
+#   offered (asked for), reached (what the bench's clients managed to submit),
+#   accepted by the nodes (the rest answered 429 or another refusal), committed tx/s,
+#   tx/block, commit p50 / p99 (bucket resolution, see docs/benchmarks.md), CPU µs per
+#   committed tx (user + system of all five nodes, from /proc/PID/stat, over the
+#   whole run), Ed25519 verifications and signatures per committed tx (all five nodes,
+#   from /metrics), peak RSS per node (VmHWM), and the observer's catch-up time after
+#   the load stopped.
 # The bench's full output and the nodes' logs stay in the folder printed at the end.
 # Needs the release build of creditd and creditctl (scripts/build.sh release).
 set -euo pipefail
@@ -48,8 +51,17 @@ cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 peak_rss_mib() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 height_of() { curl -fsS "http://127.0.0.1:$1/v1/status" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["height"])' 2>/dev/null || echo 0; }
 hz=$(getconf CLK_TCK)
+# Sum over the five nodes of one counter of /metrics.
+metric_sum() {
+  local total=0 v port
+  for port in 26700 26701 26702 26703 26704; do
+    v=$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | awk -v m="$1" '$1 == m { printf "%d", $2 }')
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
 
-printf '%-8s | %-9s | %-8s | %-17s | %-10s | %-26s | %s\n' offered committed tx/block "p50 / p99" "CPU µs/tx" "peak RSS MiB (v0 v1 v2 v3 o0)" "observer catch-up"
+printf '%-7s | %-7s | %-8s | %-9s | %-8s | %-21s | %-9s | %-13s | %-26s | %s\n' offered reached accepted committed tx/block "p50 / p99" "CPU µs/tx" "verify+sign/tx" "peak RSS MiB (v0 v1 v2 v3 o0)" "observer catch-up"
 for rate in "$@"; do
   net="$work/rate-$rate"
   cp -r network-configs/local-4 "$net"
@@ -73,6 +85,8 @@ for rate in "$@"; do
   done
   declare -A before=()
   for pid in "${pids[@]}"; do before[$pid]=$(cpu_ticks "$pid"); done
+  verifies_before=$(metric_sum creditd_ed25519_verifies_total)
+  signs_before=$(metric_sum creditd_ed25519_signs_total)
   "$ctl" bench --network "$net" --rate "$rate" --duration "$duration" >"$net/bench.txt" 2>&1 || true
   load_end=$SECONDS
   # The observer's catch-up: until it holds the validators' height.
@@ -86,6 +100,8 @@ for rate in "$@"; do
     fi
     sleep 0.05
   done
+  verifies=$(( $(metric_sum creditd_ed25519_verifies_total) - verifies_before ))
+  signs=$(( $(metric_sum creditd_ed25519_signs_total) - signs_before ))
   ticks=0
   rss=""
   for pid in "${pids[@]}"; do
@@ -94,6 +110,8 @@ for rate in "$@"; do
   done
   stop_nodes
   committed=$(awk '/^committed/ { print $2 }' "$net/bench.txt")
+  reached=$(sed -n 's/^submitted .*(\([0-9]*\) tx\/s offered).*/\1/p' "$net/bench.txt")
+  accepted=$(awk '/^accepted/ { print $2 }' "$net/bench.txt")
   rate_out=$(awk '/^committed/ { for (i = 1; i <= NF; ++i) if ($i == "tx/s" || $i == "tx/s,") print $(i - 1) }' "$net/bench.txt" | tail -1)
   per_block=$(awk '/tx\/block/ { for (i = 1; i <= NF; ++i) if ($i ~ /^tx\/block/) print $(i - 1) }' "$net/bench.txt" | head -1)
   p50=$(sed -n 's/.* p50 \([^,]*\),.*/\1/p' "$net/bench.txt")
@@ -101,9 +119,11 @@ for rate in "$@"; do
   incomplete=""
   grep -q INCOMPLETE "$net/bench.txt" && incomplete=" (incomplete)"
   cpu_us="n/a"
+  sig_per_tx="n/a"
   if [ "${committed:-0}" -gt 0 ] 2>/dev/null; then
     cpu_us=$(python3 -c "import sys; print('%.0f' % (int(sys.argv[1]) / int(sys.argv[2]) * 1e6 / int(sys.argv[3])))" "$ticks" "$hz" "$committed")
+    sig_per_tx=$(python3 -c "import sys; v, s, c = map(int, sys.argv[1:]); print('%.2f + %.2f' % (v / c, s / c))" "$verifies" "$signs" "$committed")
   fi
-  printf '%-8s | %-9s | %-8s | %-17s | %-10s | %-26s | %s\n' "$rate" "${rate_out:-?}$incomplete" "${per_block:-?}" "${p50:-?} / ${p99:-?}" "$cpu_us" "$rss" "$catch"
+  printf '%-7s | %-7s | %-8s | %-9s | %-8s | %-21s | %-9s | %-13s | %-26s | %s\n' "$rate" "${reached:-?}" "${accepted:-?}" "${rate_out:-?}$incomplete" "${per_block:-?}" "${p50:-?} / ${p99:-?}" "$cpu_us" "$sig_per_tx" "$rss" "$catch"
 done
 echo "bench outputs and node logs: $work/rate-*/"

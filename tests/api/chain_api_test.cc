@@ -160,6 +160,25 @@ TEST_F(ChainApiTest, ProtobufBodiesAreAccepted) {
   EXPECT_EQ(Body(r)["tx_id"], ToHex(proto::TxId(raw)));
 }
 
+TEST_F(ChainApiTest, BatchSubmitAnswersEachTransactionInOrder) {
+  backend_.set_auto_commit(false);
+  const std::string first = json::parse(TxJson(1))["tx"];
+  const std::string second = json::parse(TxJson(2))["tx"];
+  const json txs = json::array({first, "not hex", first, second});
+  auto r = Call("POST", "/v1/txs", "writer", json{{"txs", txs}}.dump());
+  ASSERT_EQ(r.status, 207) << r.body;
+  const json body = Body(r);
+  EXPECT_EQ(body["accepted"], 2);
+  ASSERT_EQ(body["results"].size(), 4u);
+  EXPECT_EQ(body["results"][0]["code"], "ok");
+  EXPECT_EQ(body["results"][1]["code"], "wrong_type");
+  EXPECT_FALSE(body["results"][1].contains("tx_id"));
+  EXPECT_EQ(body["results"][2]["code"], "duplicate");
+  EXPECT_EQ(body["results"][2]["tx_id"], body["results"][0]["tx_id"]);
+  EXPECT_EQ(body["results"][3]["code"], "ok");
+  EXPECT_EQ(backend_.submitted(), 2u);
+}
+
 TEST_F(ChainApiTest, PendingTransactionsAreReportedAsPending) {
   backend_.set_auto_commit(false);
   auto r = Call("POST", "/v1/tx?wait=commit&timeout_ms=0", "writer", TxJson(1));
