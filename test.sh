@@ -5,8 +5,9 @@
 #      namespaces; skipped with the reason where the machine cannot make them);
 #   2. the same tests with the wall clock a year ahead (faketime), so no test
 #      depends on today's date;
-#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/);
-#   4. every libFuzzer harness for 10 s on its corpus (clang, build-fuzz/);
+#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build (clang, build-asan/),
+#      which runs the suites and
+#   4. every libFuzzer harness for 10 s on its corpus;
 #   5. a ThreadSanitizer build of the threaded suites: node, p2p, http, monitor, api
 #      (build-tsan/).
 # CC_SKIP_FAKETIME=1, CC_SKIP_ASAN=1, CC_SKIP_FUZZ=1, CC_SKIP_TSAN=1 skip a pass while
@@ -38,12 +39,14 @@ if [ "${CC_SKIP_FAKETIME:-0}" != "1" ]; then
 fi
 
 if [ "${CC_SKIP_ASAN:-0}" != "1" ]; then
-  stamp "ASan+UBSan build"
+  stamp "ASan+UBSan build (with the fuzz harnesses)"
   # Only the suites that run under ASan (the real-process suites, label no_asan,
-  # run the release binaries): configure, list them, build them and what they need.
+  # run the release binaries): configure, list them, build them and what they need,
+  # and the libFuzzer harnesses, which the same build links.
   scripts/build.sh asan cc_common
   mapfile -t asan_tests < <(cd build-asan && ctest -N -LE no_asan | awk '/Test +#[0-9]+:/ {print $3}')
-  scripts/build.sh asan "${asan_tests[@]}"
+  mapfile -t harnesses < <(scripts/fuzz.sh list)
+  scripts/build.sh asan "${asan_tests[@]}" "${harnesses[@]/%/_fuzz}"
   stamp "ASan+UBSan tests"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -52,9 +55,10 @@ fi
 
 if [ "${CC_SKIP_FUZZ:-0}" != "1" ]; then
   # Every libFuzzer harness of fuzz/ (docs/fuzzing.md) for a short bounded time on
-  # its committed corpus, in a clang ASan + UBSan build (build-fuzz/); a crash, hang
-  # or sanitizer report fails the run. scripts/fuzz.sh campaign runs the long ones.
-  stamp "fuzz smoke (build-fuzz/)"
+  # its committed corpus, in the clang ASan + UBSan build (build-asan/); a crash,
+  # hang or sanitizer report fails the run. scripts/fuzz.sh campaign runs the long
+  # ones.
+  stamp "fuzz smoke (build-asan/)"
   scripts/fuzz.sh smoke 10
 fi
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer harnesses of fuzz/ (docs/fuzzing.md), building them first in
-# build-fuzz/ (scripts/build.sh fuzz). One harness per directory of fuzz/corpus/.
+# build-asan/ (scripts/build.sh fuzz: the sanitizer build, clang). One harness per directory of fuzz/corpus/.
 #
 #   scripts/fuzz.sh smoke [SECONDS]                 every harness for SECONDS (default
 #                                                   10) each; what ./test.sh runs
@@ -52,7 +52,7 @@ run_one() {
   local h=$1
   mkdir -p "$work/corpus/$h"
   # -timeout: an input running this long is a hang; -rss_limit_mb bounds memory.
-  if nice -n 10 "$root/build-fuzz/fuzz/${h}_fuzz" "${limit[@]}" ${extra[@]+"${extra[@]}"} -timeout=25 -rss_limit_mb=2560 \
+  if nice -n 10 "$root/build-asan/fuzz/${h}_fuzz" "${limit[@]}" ${extra[@]+"${extra[@]}"} -timeout=25 -rss_limit_mb=2560 \
        -print_final_stats=1 -artifact_prefix="$work/artifacts/$h-" \
        "$work/corpus/$h" "$root/fuzz/corpus/$h" >"$work/logs/$h.log" 2>&1; then
     echo ok >"$work/logs/$h.result"
