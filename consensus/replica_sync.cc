@@ -170,6 +170,7 @@ bool Replica::Impl::VerifyCertifiedBlock(const pb::CertifiedBlock& block, pb::Ba
 }
 
 void Replica::Impl::OnFetched(const FetchedEvent& ev) {
+  const uint64_t committed_before = last_committed_;
   std::vector<const pb::CertifiedBlock*> blocks;
   for (const auto& b : ev.blocks) blocks.push_back(&b);
   std::stable_sort(blocks.begin(), blocks.end(), [](const auto* a, const auto* b) {
@@ -192,6 +193,11 @@ void Replica::Impl::OnFetched(const FetchedEvent& ev) {
     Deliver(std::move(cb), ids);
   }
   DeliverReady();
+  // A response that moved us forward asks for the next range at once: the pause
+  // between fetches is for retrying a request that went unanswered, and waiting it
+  // out after every answered one held a replica that is far behind to one range
+  // per two retransmission periods.
+  if (last_committed_ > committed_before) last_fetch_tick_.reset();
   MaybeFetch();
   MaybeCutBatches();
 }

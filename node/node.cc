@@ -17,10 +17,6 @@ namespace cc::node {
 
 namespace {
 
-// Admitted transactions are forwarded in frames of at most this many bytes, far
-// under the transport's frame limit, so one large submission is not one huge frame.
-constexpr size_t kMaxForwardFrameBytes = 1 << 20;
-
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::Error("io", path + ": cannot open");
@@ -169,6 +165,17 @@ Status Node::Init() {
     follower_ = std::make_unique<BlockFollower>(*ledger_, *executor_, genesis_.chain_id, validator_keys_,
                                                 [this](const ExecutedBlock& b) { OnCommit(b); });
   }
+
+  // Fetched and pushed blocks have their signatures checked on the pool first.
+  preverifier_ =
+      std::make_unique<BlockPreverifier>(*state_, signatures_, *pool_, config_.mempool.verify_threads,
+                                         [this](std::vector<pb::CertifiedBlock> blocks) {
+                                           if (driver_) {
+                                             driver_->PostFetched(std::move(blocks));
+                                           } else {
+                                             follower_->Offer(std::move(blocks));
+                                           }
+                                         });
 
   monitor::Monitor::Options mopts;
   mopts.watchlist_path = config_.data_dir + "/local/watchlist";
@@ -350,75 +357,7 @@ bool Node::Ready() const {
   return links_->ConnectedValidators() >= 1 && ledger_->Height() + 2 >= sync_.target();
 }
 
-Result<std::string> Node::Submit(const std::string& raw) {
-  auto results = SubmitMany({raw});
-  return std::move(results.front());
-}
-
-std::vector<Result<std::string>> Node::SubmitMany(const std::vector<std::string>& raws) {
-  std::vector<Result<std::string>> results;
-  results.reserve(raws.size());
-  std::vector<std::pair<std::string, std::string>> admitted;
-  pb::PeerFrame frame;
-  size_t frame_bytes = 0;
-  auto flush = [&] {
-    if (frame.tx_batch().txs_size() == 0) return;
-    links_->BroadcastToValidators(frame.SerializeAsString());
-    frame.Clear();
-    frame_bytes = 0;
-  };
-  const uint64_t now_ms = clock_.WallMs();
-  size_t refused = 0;
-  for (const auto& raw : raws) {
-    // The backlog check comes first: refusing costs nothing, admitting a signature.
-    if (Status busy = backlog_.Check(mempool_->size()); !busy.ok()) {
-      results.push_back(std::move(busy));
-      ++refused;
-      continue;
-    }
-    auto id = admission_->Admit(raw, now_ms);
-    if (id.ok()) {
-      // Frames stay well under the transport's frame limit.
-      if (frame_bytes + raw.size() > kMaxForwardFrameBytes) flush();
-      frame.mutable_tx_batch()->add_txs(raw);
-      frame_bytes += raw.size();
-      if (driver_) admitted.emplace_back(raw, *id);
-    }
-    results.push_back(std::move(id));
-  }
-  flush();
-  if (driver_) driver_->PostRequests(std::move(admitted));
-  if (refused != 0) metrics_.OnClientRefused(refused);
-  return results;
-}
-
 void Node::AddCommitListener(CommitListener listener) { commit_listeners_.push_back(std::move(listener)); }
-
-Result<std::string> Node::SubmitAsMember(pb::TxBody body) {
-  if (!member_key_) return Status::Error("no_member_key", "this node has no member key (member_key_file)");
-  body.set_chain_id(genesis_.chain_id);
-  body.set_sender(config_.member_id);
-  pb::SignedTx tx;
-  *tx.mutable_body() = std::move(body);
-  tx.set_signature(member_key_->Sign(proto::TxBodySigningBytes(tx.body())));
-  return Submit(tx.SerializeAsString());
-}
-
-std::optional<ledger::TxLocation> Node::WaitForCommit(const std::string& tx_id,
-                                                      std::chrono::milliseconds timeout) {
-  // Real time: the deadline bounds the wait, the ledger decides the answer.
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock<std::mutex> lock(commit_mu_);
-  for (;;) {
-    auto loc = ledger_->FindTx(tx_id);
-    if (loc.ok()) return *loc;
-    if (stopping_ || commit_cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
-      auto last = ledger_->FindTx(tx_id);
-      if (last.ok()) return *last;
-      return std::nullopt;
-    }
-  }
-}
 
 std::string Node::RenderMetrics() {
   const auto c = driver_ ? driver_->stats() : consensus::Stats{};

@@ -10,7 +10,9 @@
 // Threads:
 //   - the consensus driver's thread (owns the replica) and its executor thread;
 //   - the transport's io thread: parses frames and posts them onward, never blocks;
-//   - the worker pool: verifies forwarded transactions, serves block sync requests;
+//   - the worker pool: admits forwarded transactions, checks the signatures of
+//     fetched and pushed blocks ahead of execution (BlockPreverifier), serves block
+//     sync requests;
 //   - the follower's thread (observers): verifies and applies fetched blocks;
 //   - the monitor's alert hub and webhook threads;
 //   - the housekeeping thread: status announcements, sync polling, mempool expiry;
@@ -39,6 +41,7 @@
 #include "ledger/leveldb_ledger.h"
 #include "node/admission.h"
 #include "node/block_follower.h"
+#include "node/block_preverifier.h"
 #include "node/block_sync.h"
 #include "node/client_backlog.h"
 #include "node/config.h"
@@ -149,6 +152,7 @@ class Node final : public api::Backend {
   std::unique_ptr<ConsensusDriver> driver_;  // validators
   std::unique_ptr<ViewHealth> health_;       // validators
   std::unique_ptr<BlockFollower> follower_;  // observers
+  std::unique_ptr<BlockPreverifier> preverifier_;
   std::unique_ptr<monitor::Monitor> monitor_;
   std::unique_ptr<http::TokenStore> tokens_;
   std::unique_ptr<http::HttpServer> http_;

@@ -42,11 +42,7 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
       std::vector<pb::CertifiedBlock> blocks(f.sync_response().blocks().begin(),
                                              f.sync_response().blocks().end());
       if (blocks.empty()) break;
-      if (driver_) {
-        driver_->PostFetched(std::move(blocks));
-      } else {
-        follower_->Offer(std::move(blocks));
-      }
+      preverifier_->Offer(std::move(blocks));
       break;
     }
     case pb::PeerFrame::kStatus:
@@ -58,26 +54,6 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
     case pb::PeerFrame::KIND_NOT_SET:
       break;
   }
-}
-
-void Node::AdmitFromPeer(std::vector<std::string> raws) {
-  if (raws.empty()) return;
-  const size_t count = raws.size();
-  auto batch = std::make_shared<std::vector<std::string>>(std::move(raws));
-  const bool queued = pool_->TrySubmit([this, batch] {
-    // The primary checks signatures now (it is about to order them); a backup
-    // checks each when it executes it, unless it admitted the same bytes itself.
-    const bool primary = driver_->primary() == *validator_index_;
-    const uint64_t now_ms = clock_.WallMs();
-    std::vector<std::pair<std::string, std::string>> admitted;
-    admitted.reserve(batch->size());
-    for (auto& raw : *batch) {
-      auto id = primary ? admission_->Admit(raw, now_ms) : admission_->AdmitForwarded(raw);
-      if (id.ok()) admitted.emplace_back(std::move(raw), std::move(id).value());
-    }
-    driver_->PostRequests(std::move(admitted));
-  });
-  if (!queued) metrics_.OnForwardDropped(count);
 }
 
 void Node::OnFetch(uint64_t from, uint64_t to) {

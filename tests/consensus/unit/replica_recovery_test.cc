@@ -55,6 +55,30 @@ TEST(PbftStateTransfer, ReplicaBehindItsWindowFetchesCertifiedBlocks) {
   EXPECT_EQ(c.replica(3).stats().stable_checkpoint, c.replica(0).stats().stable_checkpoint);
 }
 
+// A response that moves a replica forward is followed at once by a request for the
+// next range; only an answer that brings nothing new waits out the retry pause.
+TEST(PbftStateTransfer, AnAnsweredFetchIsFollowedAtOnceByTheNextRange) {
+  Config cfg = TestConfig();
+  cfg.batch_timeout_ticks = 0;
+  TestCluster c(cfg);
+  c.serve_fetches = false;
+  c.SetDown(3, true);
+  for (int i = 0; i < 30; ++i) c.Request(Req(i));
+  c.Tick(2);
+  ASSERT_EQ(c.height(0), 30u);
+  c.SetDown(3, false);
+  c.Request(Req(100));
+  c.Tick(25);  // replica 3 sees it is behind and keeps asking, once per retry pause
+  ASSERT_FALSE(c.node(3).fetches.empty());
+  const size_t asked = c.node(3).fetches.size();
+  c.StepNode(3, FetchedEvent{c.Blocks(0, 1, 8)});
+  EXPECT_EQ(c.height(3), 8u);
+  ASSERT_EQ(c.node(3).fetches.size(), asked + 1);
+  EXPECT_EQ(c.node(3).fetches.back().from_sequence, 9u);
+  c.StepNode(3, FetchedEvent{c.Blocks(0, 1, 8)});  // nothing new
+  EXPECT_EQ(c.node(3).fetches.size(), asked + 1);
+}
+
 TEST(PbftStateTransfer, RejectsTamperedBlocksAndAcceptsGenuineOnes) {
   Config cfg = TestConfig();
   cfg.batch_timeout_ticks = 0;
