@@ -47,6 +47,11 @@ void SyncClient::OnResponse(const pb::BlockSyncResponse& response) {
   outstanding_since_.reset();
 }
 
+void SyncClient::NoteRequestSent() {
+  std::lock_guard<std::mutex> lock(mu_);
+  outstanding_since_ = clock_.Steady();
+}
+
 uint64_t SyncClient::target() const {
   std::lock_guard<std::mutex> lock(mu_);
   return target_;

@@ -43,6 +43,9 @@ class SyncClient {
   std::optional<pb::BlockSyncRequest> Poll(uint64_t local_height);
   // A response arrived (whether or not its blocks were good).
   void OnResponse(const pb::BlockSyncResponse& response);
+  // A request was sent outside Poll (the next range of a stream): Poll waits for
+  // its answer as for its own.
+  void NoteRequestSent();
   uint64_t target() const;
 
  private:

@@ -38,11 +38,24 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
       break;
     }
     case pb::PeerFrame::kSyncResponse: {
-      sync_.OnResponse(f.sync_response());
-      std::vector<pb::CertifiedBlock> blocks(f.sync_response().blocks().begin(),
-                                             f.sync_response().blocks().end());
-      if (blocks.empty()) break;
-      preverifier_->Offer(std::move(blocks));
+      const pb::BlockSyncResponse& response = f.sync_response();
+      sync_.OnResponse(response);
+      if (response.blocks().empty()) break;
+      // A range that stops short of the peer's tip: ask the same peer for the next
+      // one at once, so a node far behind streams blocks (one request in flight,
+      // answered in order) instead of waiting for its next sync poll. Checking
+      // comes later, as for every block; a peer that lies about its tip earns
+      // itself one more request per answer, nothing else.
+      const uint64_t last = response.blocks(response.blocks_size() - 1).block().header().height();
+      if (last < response.tip_height()) {
+        pb::PeerFrame next;
+        next.mutable_sync_request()->set_from_height(last + 1);
+        next.mutable_sync_request()->set_max_blocks(kMaxBlocksPerResponse);
+        if (transport_->Send(peer, next.SerializeAsString()).ok()) sync_.NoteRequestSent();
+      }
+      preverifier_->Offer(std::vector<pb::CertifiedBlock>(
+          std::make_move_iterator(f.mutable_sync_response()->mutable_blocks()->begin()),
+          std::make_move_iterator(f.mutable_sync_response()->mutable_blocks()->end())));
       break;
     }
     case pb::PeerFrame::kStatus:
@@ -103,8 +116,12 @@ void Node::Housekeeping() {
     CheckParticipation();
     // Observers sync whenever behind; validators only when consensus has not moved
     // them forward for a while (normally they commit through the protocol).
+    // A validator more than a whole sync range behind its peers' announced height
+    // (a restart with lost or old data) fetches at once: agreement does not bring
+    // back sequences that are already committed.
     const bool stalled = now - last_height_change_ms_ > 2000;
-    if (!is_validator() || stalled) {
+    const bool far_behind = sync_.target() > height + kMaxBlocksPerResponse;
+    if (!is_validator() || stalled || far_behind) {
       if (auto request = sync_.Poll(height)) SendSyncRequest(*request);
     }
     if (now - last_expire >= 10000) {

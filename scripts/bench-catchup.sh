@@ -42,9 +42,8 @@ start_node() {  # NAME
   "$bin" --config "$net/node-$1.json" >>"$net/logs/$1.log" 2>&1 &
   pid_of[$1]=$!
 }
-height_of() {  # PORT
-  curl -fsS "http://127.0.0.1:$1/v1/status" 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["height"])' 2>/dev/null || echo 0
+height_of() {  # PORT: creditd_height from /metrics (which needs no token)
+  curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '$1 == "creditd_height" { printf "%d", $2; found = 1 } END { if (!found) print 0 }'
 }
 wait_ready() {  # PORT...
   local deadline=$((SECONDS + 60)) port

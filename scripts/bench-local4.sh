@@ -49,7 +49,9 @@ trap stop_nodes EXIT INT TERM
 # utime + stime of a process, in clock ticks (fields 14 and 15 after the name).
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 peak_rss_mib() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
-height_of() { curl -fsS "http://127.0.0.1:$1/v1/status" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["height"])' 2>/dev/null || echo 0; }
+height_of() {  # PORT: creditd_height from /metrics (which needs no token)
+  curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '$1 == "creditd_height" { printf "%d", $2; found = 1 } END { if (!found) print 0 }'
+}
 hz=$(getconf CLK_TCK)
 # Sum over the five nodes of one counter of /metrics.
 metric_sum() {

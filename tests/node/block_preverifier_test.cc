@@ -40,7 +40,7 @@ class BlockPreverifierTest : public ::testing::Test {
   }
 
   std::string Event(int i) {
-    return chain_.RecordEvent("bank-a", TestChain::Subject("s" + std::to_string(i)), pb::LOAN_OPENED,
+    return chain_.RecordEvent("bank-a", TestChain::Subject("s" + std::to_string(i)), pb::EVENT_LOAN_OPENED,
                               TestChain::Hash("loan" + std::to_string(i)));
   }
 

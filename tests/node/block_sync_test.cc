@@ -60,5 +60,19 @@ TEST(SyncClient, OneOutstandingRequestUntilItTimesOut) {
   EXPECT_TRUE(client.Poll(0).has_value());  // answered: may ask again
 }
 
+// The next range of a stream, sent straight after an answer, counts as the
+// outstanding request: Poll does not ask again for blocks already on their way.
+TEST(SyncClient, AStreamedRequestIsOutstandingLikeAPolledOne) {
+  FakeClock clock(1'700'000'000'000);
+  SyncClient client(clock, std::chrono::milliseconds(1000));
+  client.NoteRemoteHeight(500);
+  ASSERT_TRUE(client.Poll(0).has_value());
+  client.OnResponse(pb::BlockSyncResponse());
+  client.NoteRequestSent();
+  EXPECT_FALSE(client.Poll(64).has_value());
+  clock.Advance(std::chrono::milliseconds(1000));
+  EXPECT_TRUE(client.Poll(64).has_value());  // unanswered for the retry period
+}
+
 }  // namespace
 }  // namespace cc::node
