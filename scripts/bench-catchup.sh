@@ -11,82 +11,44 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 txs=${1:-30000}
-bin=build/node/creditd
-ctl=build/cli/creditctl
-for b in "$bin" "$ctl"; do
-  [ -x "$b" ] || { echo "$b is not built: run scripts/build.sh release creditd creditctl" >&2; exit 1; }
-done
-for port in 26600 26601 26602 26603 26604 26700 26701 26702 26703 26704; do
-  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
-    echo "port $port is in use (is ./run.sh running?): local-4 needs its ports" >&2
-    exit 1
-  fi
-done
+source scripts/local4-lib.sh
+local4_preflight
 
 net=$(mktemp -d /tmp/cc-bench-catchup.XXXXXX)
 rmdir "$net"
-cp -r network-configs/local-4 "$net"
-rm -rf "$net/data"
-chmod 600 "$net"/keys/*.key "$net"/secrets/* "$net"/tokens.json
-mkdir -p "$net/logs"
-declare -A pid_of=()
-stop_nodes() {
-  local p
-  for p in "${pid_of[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pid_of[@]}"; do wait "$p" 2>/dev/null || true; done
-  pid_of=()
-}
-trap stop_nodes EXIT INT TERM
+local4_copy "$net"
+trap local4_stop_all EXIT INT TERM
 
-start_node() {  # NAME
-  "$bin" --config "$net/node-$1.json" >>"$net/logs/$1.log" 2>&1 &
-  pid_of[$1]=$!
-}
-height_of() {  # PORT: creditd_height from /metrics (which needs no token)
-  curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '$1 == "creditd_height" { printf "%d", $2; found = 1 } END { if (!found) print 0 }'
-}
-wait_ready() {  # PORT...
-  local deadline=$((SECONDS + 60)) port
-  for port in "$@"; do
-    until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
-      [ $SECONDS -lt $deadline ] || { echo "node on $port not ready in 60 s; logs in $net/logs" >&2; exit 1; }
-      sleep 0.2
-    done
-  done
-}
-cpu_seconds() {  # PID: utime + stime
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
-}
-
-for name in validator-0 validator-1 validator-2 validator-3 observer-0; do start_node "$name"; done
-wait_ready 26700 26701 26702 26703 26704
+for name in "${LOCAL4_NODES[@]}"; do local4_start "$net" "$name"; done
+local4_wait_ready "$net"
 duration=$(( (txs + 2999) / 3000 ))
 "$ctl" bench --network "$net" --rate $((txs / duration)) --duration "$duration" >"$net/bench.txt" 2>&1 || true
 grep -E '^(accepted|committed)' "$net/bench.txt" | sed 's/^/load: /'
 
-# Every node at one height, and no more commits coming.
+# Every validator at one height, and no more commits coming.
 deadline=$((SECONDS + 120))
 while :; do
-  h0=$(height_of 26700)
+  h0=$(height_of validator-0)
   same=1
-  for port in 26701 26702 26703; do [ "$(height_of $port)" = "$h0" ] || same=0; done
+  for name in validator-1 validator-2 validator-3; do [ "$(height_of $name)" = "$h0" ] || same=0; done
   [ $same = 1 ] && [ "$h0" -gt 0 ] && break
   [ $SECONDS -lt $deadline ] || { echo "validators did not settle on one height in 120 s" >&2; exit 1; }
   sleep 0.5
 done
-committed=$(curl -fsS http://127.0.0.1:26700/metrics | awk '$1 == "creditd_committed_transactions_total" { printf "%d", $2 }')
+committed=$(metric_of validator-0 creditd_committed_transactions_total)
 
 kill -TERM "${pid_of[validator-3]}"
 wait "${pid_of[validator-3]}" 2>/dev/null || true
 rm -rf "$net/data/validator-3"
 start=$(date +%s.%N)
-start_node validator-3
+local4_start "$net" validator-3
+deadline=$((SECONDS + 600))
 result="did not catch up in 600 s"
-while [ $SECONDS -lt $((deadline + 600)) ]; do
-  if [ "$(height_of 26703)" -ge "$h0" ]; then
+while [ $SECONDS -lt $deadline ]; do
+  if [ "$(height_of validator-3)" -ge "$h0" ]; then
     end=$(date +%s.%N)
-    result=$(python3 -c 'import sys; s, e, b, t, c = map(float, sys.argv[1:]); d = e - s; print("%d blocks, %d txs in %.2f s: %.0f tx/s, %.0f blocks/s (restarted node: %.1f s CPU)" % (b, t, d, t / d, b / d, c))' \
-      "$start" "$end" "$h0" "$committed" "$(cpu_seconds "${pid_of[validator-3]}")")
+    result=$(python3 -c 'import sys; s, e, b, t, c, hz = map(float, sys.argv[1:]); d = e - s; print("%d blocks, %d txs in %.2f s: %.0f tx/s, %.0f blocks/s (restarted node: %.1f s CPU)" % (b, t, d, t / d, b / d, c / hz))' \
+      "$start" "$end" "$h0" "$committed" "$(cpu_ticks "${pid_of[validator-3]}")" "$(getconf CLK_TCK)")
     break
   fi
   sleep 0.05

@@ -23,80 +23,32 @@ if [ "${1:-}" = "--duration" ]; then
   shift 2
 fi
 [ $# -ge 1 ] || { echo "usage: scripts/bench-local4.sh [--duration S] RATE [RATE...]" >&2; exit 2; }
-bin=build/node/creditd
-ctl=build/cli/creditctl
-for b in "$bin" "$ctl"; do
-  [ -x "$b" ] || { echo "$b is not built: run scripts/build.sh release creditd creditctl" >&2; exit 1; }
-done
-for port in 26600 26601 26602 26603 26604 26700 26701 26702 26703 26704; do
-  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
-    echo "port $port is in use (is ./run.sh running?): local-4 needs its ports" >&2
-    exit 1
-  fi
-done
+source scripts/local4-lib.sh
+local4_preflight
 
 work=$(mktemp -d /tmp/cc-bench-local4.XXXXXX)
-pids=()
-stop_nodes() {
-  if [ ${#pids[@]} -gt 0 ]; then
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
-  fi
-  pids=()
-}
-trap stop_nodes EXIT INT TERM
-
-# utime + stime of a process, in clock ticks (fields 14 and 15 after the name).
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+trap local4_stop_all EXIT INT TERM
 peak_rss_mib() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
-height_of() {  # PORT: creditd_height from /metrics (which needs no token)
-  curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '$1 == "creditd_height" { printf "%d", $2; found = 1 } END { if (!found) print 0 }'
-}
 hz=$(getconf CLK_TCK)
-# Sum over the five nodes of one counter of /metrics.
-metric_sum() {
-  local total=0 v port
-  for port in 26700 26701 26702 26703 26704; do
-    v=$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | awk -v m="$1" '$1 == m { printf "%d", $2 }')
-    total=$((total + ${v:-0}))
-  done
-  echo "$total"
-}
 
 printf '%-7s | %-7s | %-8s | %-9s | %-8s | %-21s | %-9s | %-13s | %-26s | %s\n' offered reached accepted committed tx/block "p50 / p99" "CPU µs/tx" "verify+sign/tx" "peak RSS MiB (v0 v1 v2 v3 o0)" "observer catch-up"
 for rate in "$@"; do
   net="$work/rate-$rate"
-  cp -r network-configs/local-4 "$net"
-  rm -rf "$net/data"
-  chmod 600 "$net"/keys/*.key "$net"/secrets/* "$net"/tokens.json
-  mkdir -p "$net/logs"
-  names=()
-  for cfg in "$net"/node-*.json; do
-    name=$(basename "$cfg" .json)
-    name=${name#node-}
-    names+=("$name")
-    "$bin" --config "$cfg" >"$net/logs/$name.log" 2>&1 &
-    pids+=($!)
-  done
-  deadline=$((SECONDS + 60))
-  for port in 26700 26701 26702 26703 26704; do
-    until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
-      [ $SECONDS -lt $deadline ] || { echo "rate $rate: nodes not ready in 60 s; logs in $net/logs" >&2; exit 1; }
-      sleep 0.2
-    done
-  done
+  local4_copy "$net"
+  for name in "${LOCAL4_NODES[@]}"; do local4_start "$net" "$name"; done
+  local4_wait_ready "$net"
   declare -A before=()
-  for pid in "${pids[@]}"; do before[$pid]=$(cpu_ticks "$pid"); done
+  for name in "${LOCAL4_NODES[@]}"; do before[$name]=$(cpu_ticks "${pid_of[$name]}"); done
   verifies_before=$(metric_sum creditd_ed25519_verifies_total)
   signs_before=$(metric_sum creditd_ed25519_signs_total)
   "$ctl" bench --network "$net" --rate "$rate" --duration "$duration" >"$net/bench.txt" 2>&1 || true
   load_end=$SECONDS
   # The observer's catch-up: until it holds the validators' height.
-  target=$(height_of 26700)
+  target=$(height_of validator-0)
   catch_start=$(date +%s.%N)
   catch="> 60 s"
   while [ $SECONDS -lt $((load_end + 60)) ]; do
-    if [ "$(height_of 26704)" -ge "$target" ]; then
+    if [ "$(height_of observer-0)" -ge "$target" ]; then
       catch=$(python3 -c "import sys; print('%.1f s' % (float(sys.argv[2]) - float(sys.argv[1])))" "$catch_start" "$(date +%s.%N)")
       break
     fi
@@ -106,11 +58,11 @@ for rate in "$@"; do
   signs=$(( $(metric_sum creditd_ed25519_signs_total) - signs_before ))
   ticks=0
   rss=""
-  for pid in "${pids[@]}"; do
-    ticks=$((ticks + $(cpu_ticks "$pid") - ${before[$pid]}))
-    rss+="$(peak_rss_mib "$pid") "
+  for name in "${LOCAL4_NODES[@]}"; do
+    ticks=$((ticks + $(cpu_ticks "${pid_of[$name]}") - ${before[$name]}))
+    rss+="$(peak_rss_mib "${pid_of[$name]}") "
   done
-  stop_nodes
+  local4_stop_all
   committed=$(awk '/^committed/ { print $2 }' "$net/bench.txt")
   reached=$(sed -n 's/^submitted .*(\([0-9]*\) tx\/s offered).*/\1/p' "$net/bench.txt")
   accepted=$(awk '/^accepted/ { print $2 }' "$net/bench.txt")
