@@ -32,7 +32,7 @@ void RequestQueue::MakeEligible(const std::string& id, const Entry& e) {
   if (e.relayed_at) {
     relayed_.emplace(*e.relayed_at, e.order);
   } else {
-    unrelayed_.emplace(e.order, id);
+    unrelayed_.insert(e.order);
   }
 }
 
@@ -44,6 +44,16 @@ void RequestQueue::MakeIneligible(const Entry& e) {
   } else {
     unrelayed_.erase(e.order);
   }
+}
+
+void RequestQueue::MarkRelayed(Entry& e, uint64_t now) {
+  if (e.relayed_at) {
+    relayed_.erase({*e.relayed_at, e.order});
+  } else {
+    unrelayed_.erase(e.order);
+  }
+  e.relayed_at = now;
+  relayed_.emplace(now, e.order);
 }
 
 void RequestQueue::MarkOpen(const std::string& id) {
@@ -89,9 +99,10 @@ std::vector<std::string> RequestQueue::TakeDueForRelay(uint64_t horizon, uint64_
     if (entries_.at(all_.at(order)).tick + period > horizon) continue;
     orders.push_back(order);
   }
-  for (const auto& [order, id] : unrelayed_) {
+  for (const uint64_t order : unrelayed_) {
     if (orders.size() >= max_requests) break;
-    if (entries_.at(id).tick + period > horizon) break;  // this one and every later arrival are too young
+    // This one and every later arrival are too young.
+    if (entries_.at(all_.at(order)).tick + period > horizon) break;
     orders.push_back(order);
   }
   std::sort(orders.begin(), orders.end());
@@ -99,9 +110,7 @@ std::vector<std::string> RequestQueue::TakeDueForRelay(uint64_t horizon, uint64_
   due.reserve(orders.size());
   for (uint64_t order : orders) {
     Entry& e = entries_.at(all_.at(order));
-    MakeIneligible(e);
-    e.relayed_at = now;
-    MakeEligible(all_.at(order), e);
+    MarkRelayed(e, now);
     due.push_back(e.request);
   }
   return due;

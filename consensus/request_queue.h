@@ -85,15 +85,17 @@ class RequestQueue {
   };
   void MakeEligible(const std::string& id, const Entry& e);
   void MakeIneligible(const Entry& e);
+  // Moves an eligible request's place in the relay indexes to "relayed at `now`".
+  void MarkRelayed(Entry& e, uint64_t now);
 
   size_t capacity_;
   uint64_t next_order_ = 0;
   std::unordered_map<std::string, Entry> entries_;
   std::map<uint64_t, std::string> all_;       // arrival order -> id
   std::map<uint64_t, std::string> eligible_;  // arrival order -> id, not open
-  // The eligible requests again, split for relaying: never relayed (arrival order
-  // -> id), and relayed ((tick of the last relay, arrival order); ids in all_).
-  std::map<uint64_t, std::string> unrelayed_;
+  // The eligible requests again, split for relaying (ids in all_): never relayed,
+  // by arrival order; relayed, by (tick of the last relay, arrival order).
+  std::set<uint64_t> unrelayed_;
   std::set<std::pair<uint64_t, uint64_t>> relayed_;
   uint64_t eligible_bytes_ = 0;
   std::unordered_map<std::string, uint32_t> open_;
