@@ -186,32 +186,32 @@ void RegisterChainRoutes(http::Router& router, Backend& node) {
       return ErrorResponse(413, "too_many_transactions",
                            "at most " + std::to_string(kMaxBatchSubmit) + " per call");
     }
-    std::vector<std::optional<std::string>> decoded;
-    decoded.reserve(txs.size());
+    // The transactions that decode are submitted together; `hex_ok` keeps each
+    // answer in its request's place.
+    std::vector<std::string> raws;
+    std::vector<bool> hex_ok;
+    raws.reserve(txs.size());
     for (size_t i = 0; i < txs.size(); ++i) {
       if (!txs[i].is_string())
         return ErrorResponse(400, "wrong_type", "txs[" + std::to_string(i) + "]: expected hex");
-      decoded.push_back(FromHex(txs[i].get_ref<const std::string&>()));
+      std::optional<std::string> raw = FromHex(txs[i].get_ref<const std::string&>());
+      hex_ok.push_back(raw.has_value());
+      if (raw) raws.push_back(std::move(*raw));
     }
-    std::vector<std::string> raws;
-    raws.reserve(decoded.size());
-    for (auto& d : decoded) {
-      if (d) raws.push_back(*d);
-    }
-    std::vector<Result<std::string>> ids = node.SubmitMany(raws);
+    const std::vector<Result<std::string>> ids = node.SubmitMany(raws);
     json results = json::array();
     size_t accepted = 0, next = 0;
-    for (const auto& d : decoded) {
-      if (!d) {
+    for (const bool ok : hex_ok) {
+      if (!ok) {
         results.push_back({{"code", "wrong_type"}});
         continue;
       }
-      const Result<std::string>& id = ids[next++];
-      if (id.ok()) {
+      const size_t k = next++;
+      if (ids[k].ok()) {
         ++accepted;
-        results.push_back({{"tx_id", ToHex(*id)}, {"code", "ok"}});
+        results.push_back({{"tx_id", ToHex(*ids[k])}, {"code", "ok"}});
       } else {
-        results.push_back({{"tx_id", ToHex(proto::TxId(*d))}, {"code", id.status().code()}});
+        results.push_back({{"tx_id", ToHex(proto::TxId(raws[k]))}, {"code", ids[k].status().code()}});
       }
     }
     return JsonResponse(accepted == txs.size() ? 202 : 207, {{"accepted", accepted}, {"results", results}});

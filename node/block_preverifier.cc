@@ -4,7 +4,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "contracts/queries.h"
+#include "contracts/keys.h"
+#include "contracts/records.h"
 #include "proto/canonical.h"
 
 namespace cc::node {
@@ -66,8 +67,9 @@ void BlockPreverifier::CheckRange(const Response& r, size_t begin, size_t end) {
     if (!proto::ParseCanonicalTx(raw, &tx).ok()) continue;  // execution refuses it
     auto key = keys.find(tx.body().sender());
     if (key == keys.end()) {
-      const std::optional<contracts::MemberView> member = contracts::ReadMember(state_, tx.body().sender());
-      key = keys.emplace(tx.body().sender(), member ? member->member.public_key : std::string()).first;
+      const std::optional<contracts::MemberRecord> member =
+          contracts::Load<contracts::MemberRecord>(state_, contracts::keys::Member(tx.body().sender()));
+      key = keys.emplace(tx.body().sender(), member ? member->public_key : std::string()).first;
     }
     if (key->second.empty()) continue;
     (void)signatures_.Check(proto::TxId(raw), key->second, proto::TxBodySigningBytes(tx.body()),

@@ -21,6 +21,13 @@ pb::BlockSyncResponse ServeBlockSync(const ledger::Ledger& ledger, const pb::Blo
   return response;
 }
 
+pb::BlockSyncRequest SyncRequestFrom(uint64_t from_height) {
+  pb::BlockSyncRequest request;
+  request.set_from_height(from_height);
+  request.set_max_blocks(kMaxBlocksPerResponse);
+  return request;
+}
+
 void SyncClient::NoteRemoteHeight(uint64_t height) {
   std::lock_guard<std::mutex> lock(mu_);
   target_ = std::max(target_, height);
@@ -35,10 +42,7 @@ std::optional<pb::BlockSyncRequest> SyncClient::Poll(uint64_t local_height) {
   const auto now = clock_.Steady();
   if (outstanding_since_ && now - *outstanding_since_ < retry_after_) return std::nullopt;
   outstanding_since_ = now;
-  pb::BlockSyncRequest request;
-  request.set_from_height(local_height + 1);
-  request.set_max_blocks(kMaxBlocksPerResponse);
-  return request;
+  return SyncRequestFrom(local_height + 1);
 }
 
 void SyncClient::OnResponse(const pb::BlockSyncResponse& response) {

@@ -28,6 +28,8 @@ inline constexpr uint32_t kMaxBlocksPerResponse = 64;
 inline constexpr size_t kMaxResponseBytes = 8u << 20;
 
 pb::BlockSyncResponse ServeBlockSync(const ledger::Ledger& ledger, const pb::BlockSyncRequest& request);
+// The request for the range that starts at `from_height`, as large as a response.
+pb::BlockSyncRequest SyncRequestFrom(uint64_t from_height);
 
 class SyncClient {
  public:

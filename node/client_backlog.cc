@@ -31,15 +31,14 @@ double ClientBacklog::CommitRate() const {
 }
 
 uint64_t ClientBacklog::Limit() const {
+  if (options_.max_wait_ms == 0) return 0;
   std::lock_guard<std::mutex> lock(mu_);
   const double by_rate = RateLocked() * static_cast<double>(options_.max_wait_ms) / 1000.0;
   return std::max<uint64_t>(options_.floor, static_cast<uint64_t>(by_rate));
 }
 
-Status ClientBacklog::Check(uint64_t pending) const {
-  if (options_.max_wait_ms == 0) return Status::Ok();
-  const uint64_t limit = Limit();
-  if (pending < limit) return Status::Ok();
+Status ClientBacklog::Check(uint64_t pending, uint64_t limit) const {
+  if (limit == 0 || pending < limit) return Status::Ok();
   return Status::Error("mempool_full", "the node holds " + std::to_string(pending) +
                                            " pending transactions, more than it expects to commit in " +
                                            std::to_string(options_.max_wait_ms) + " ms; retry later");

@@ -38,10 +38,13 @@ class ClientBacklog {
 
   // The running total of committed transactions at steady time `now_ms`.
   void NoteCommitted(uint64_t total_committed, uint64_t now_ms);
-  // Transactions allowed to wait before clients are refused.
+  // Transactions allowed to wait before clients are refused; 0 when the limit is
+  // off (max_wait_ms 0).
   uint64_t Limit() const;
   // Ok, or "mempool_full" if `pending` transactions already wait.
-  Status Check(uint64_t pending) const;
+  Status Check(uint64_t pending) const { return Check(pending, Limit()); }
+  // The same against a Limit() read once for a whole batch of checks.
+  Status Check(uint64_t pending, uint64_t limit) const;
   // Committed tx/s over the window (0 until two samples span some time).
   double CommitRate() const;
 

@@ -87,14 +87,6 @@ void ConsensusDriver::PostMessage(uint32_t from, pb::ConsensusMessage message) {
   cv_.notify_one();
 }
 
-void ConsensusDriver::PostRequest(std::string request, std::string id) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(consensus::RequestEvent{std::move(request), std::move(id)});
-  }
-  cv_.notify_one();
-}
-
 void ConsensusDriver::PostRequests(std::vector<std::pair<std::string, std::string>> requests) {
   if (requests.empty()) return;
   {

@@ -63,8 +63,7 @@ class ConsensusDriver {
   void Stop();
 
   void PostMessage(uint32_t from, pb::ConsensusMessage message);
-  void PostRequest(std::string request, std::string id);
-  // Many admitted requests (bytes, id) at once: one lock, one wake-up.
+  // Admitted requests (bytes, id), all at once: one lock, one wake-up.
   void PostRequests(std::vector<std::pair<std::string, std::string>> requests);
   void PostFetched(std::vector<pb::CertifiedBlock> blocks);
 

@@ -32,8 +32,8 @@ Node::Node(NodeConfig config, const Clock& clock)
       clock_(clock),
       mempool_(std::make_unique<Mempool>(config_.mempool.max_txs, config_.mempool.max_bytes, clock)),
       sync_(clock),
-      backlog_(
-          ClientBacklog::Options{config_.mempool.max_wait_ms, config_.mempool.client_backlog_floor, 4000}) {}
+      backlog_(ClientBacklog::Options{.max_wait_ms = config_.mempool.max_wait_ms,
+                                      .floor = config_.mempool.client_backlog_floor}) {}
 
 Node::~Node() { Stop(); }
 
@@ -231,7 +231,6 @@ void Node::Stop() {
 void Node::OnCommit(const ExecutedBlock& block) {
   const auto& header = block.block.block().header();
   metrics_.OnCommitted(block.tx_ids.size(), block.rejected.size(), mempool_->RemoveCommitted(block.tx_ids));
-  committed_txs_ += block.tx_ids.size();
   signatures_.Forget(block.tx_ids);
   // Observers follow by block push: two validators (by height) push each committed
   // block at once, not all n, since each copy costs the observer a parse of the
@@ -375,7 +374,7 @@ std::string Node::RenderMetrics() {
   s.mempool_bytes = mempool_->bytes();
   s.observer_rejected_blocks = follower_ ? follower_->rejected_blocks() : 0;
   s.peers_connected = links_->ConnectedPeers();
-  s.client_backlog_limit = config_.mempool.max_wait_ms != 0 ? backlog_.Limit() : 0;
+  s.client_backlog_limit = backlog_.Limit();
   s.commit_rate = backlog_.CommitRate();
   return metrics_.Render(s, transport_->GetStats());
 }

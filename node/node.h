@@ -159,7 +159,6 @@ class Node final : public api::Backend {
 
   SyncClient sync_;
   ClientBacklog backlog_;
-  std::atomic<uint64_t> committed_txs_{0};
   std::atomic<uint64_t> last_height_change_ms_{0};
   std::atomic<uint64_t> seen_height_{0};
   // 0 while participating; else the steady ms since which it has not been.

@@ -46,6 +46,7 @@ class NodeMetrics {
   // A committed block: its transactions, rejections, and how long each of this
   // node's own transactions waited from admission (seconds).
   void OnCommitted(size_t txs, size_t rejected, const std::vector<double>& waited);
+  uint64_t committed_transactions() const { return committed_txs_->Value(); }
   void OnForwardDropped(size_t txs) { forwarded_dropped_->Inc(txs); }
   // Client transactions refused because the backlog was over its limit.
   void OnClientRefused(size_t txs) { client_refused_->Inc(txs); }

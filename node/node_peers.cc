@@ -49,8 +49,7 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
       const uint64_t last = response.blocks(response.blocks_size() - 1).block().header().height();
       if (last < response.tip_height()) {
         pb::PeerFrame next;
-        next.mutable_sync_request()->set_from_height(last + 1);
-        next.mutable_sync_request()->set_max_blocks(kMaxBlocksPerResponse);
+        *next.mutable_sync_request() = SyncRequestFrom(last + 1);
         if (transport_->Send(peer, next.SerializeAsString()).ok()) sync_.NoteRequestSent();
       }
       preverifier_->Offer(std::vector<pb::CertifiedBlock>(
@@ -71,10 +70,7 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
 
 void Node::OnFetch(uint64_t from, uint64_t to) {
   sync_.NoteRemoteHeight(to);
-  pb::BlockSyncRequest request;
-  request.set_from_height(from);
-  request.set_max_blocks(kMaxBlocksPerResponse);
-  SendSyncRequest(request);
+  SendSyncRequest(SyncRequestFrom(from));
 }
 
 void Node::SendSyncRequest(const pb::BlockSyncRequest& request) {
@@ -103,7 +99,7 @@ void Node::Housekeeping() {
     }
     if (stopping_) break;
     const uint64_t now = clock_.SteadyMs();
-    backlog_.NoteCommitted(committed_txs_, now);
+    backlog_.NoteCommitted(metrics_.committed_transactions(), now);
     const uint64_t height = ledger_->Height();
     if (height != seen_height_) {
       seen_height_ = height;

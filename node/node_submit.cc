@@ -33,10 +33,11 @@ std::vector<Result<std::string>> Node::SubmitMany(const std::vector<std::string>
     frame_bytes = 0;
   };
   const uint64_t now_ms = clock_.WallMs();
+  const uint64_t limit = backlog_.Limit();  // the commit rate is read once per call
   size_t refused = 0;
   for (const auto& raw : raws) {
     // The backlog check comes first: refusing costs nothing, admitting a signature.
-    if (Status busy = backlog_.Check(mempool_->size()); !busy.ok()) {
+    if (Status busy = backlog_.Check(mempool_->size(), limit); !busy.ok()) {
       results.push_back(std::move(busy));
       ++refused;
       continue;

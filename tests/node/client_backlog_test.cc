@@ -52,6 +52,7 @@ TEST(ClientBacklog, SamplesCloserThanAnEighthOfTheWindowAreMerged) {
 TEST(ClientBacklog, ZeroWaitDisablesTheLimit) {
   ClientBacklog b(Opts(0, 0));
   EXPECT_TRUE(b.Check(1'000'000).ok());
+  EXPECT_EQ(b.Limit(), 0u);
 }
 
 }  // namespace

@@ -183,7 +183,7 @@ TEST(ConsensusDriver, PersistsEveryRecordBeforeItsMessageLeaves) {
   Fixture f(4);  // three silent peers: the primary proposes, nothing commits
   auto driver = f.Driver();
   driver->Start();
-  for (int i = 0; i < 3; ++i) driver->PostRequest(Request(i), proto::TxId(Request(i)));
+  for (int i = 0; i < 3; ++i) driver->PostRequests({{Request(i), proto::TxId(Request(i))}});
   const auto sent_three = [](const std::vector<std::string>& e) {
     size_t sent = 0;
     for (const auto& x : e) sent += x.rfind("send:preprepare/", 0) == 0 ? 1 : 0;
@@ -206,7 +206,7 @@ TEST(ConsensusDriver, ExecutesAndAppendsCommittedBatchesInSequenceOrder) {
   auto driver = f.Driver();
   driver->Start();
   constexpr int kBlocks = 12;
-  for (int i = 0; i < kBlocks; ++i) driver->PostRequest(Request(i), proto::TxId(Request(i)));
+  for (int i = 0; i < kBlocks; ++i) driver->PostRequests({{Request(i), proto::TxId(Request(i))}});
   ASSERT_TRUE(f.journal.WaitFor([](const std::vector<std::string>& e) {
     return std::find(e.begin(), e.end(), "committed:" + std::to_string(kBlocks)) != e.end();
   })) << "not every request committed";
@@ -233,7 +233,7 @@ TEST(ConsensusDriverDeathTest, AbortsWhenItsRecordsCannotBeSynced) {
         f.ledger.fail_records = true;
         auto driver = f.Driver();
         driver->Start();
-        driver->PostRequest(Request(0), proto::TxId(Request(0)));
+        driver->PostRequests({{Request(0), proto::TxId(Request(0))}});
         std::this_thread::sleep_for(std::chrono::seconds(20));  // bounded: the abort comes first
       },
       "persisting consensus records");
