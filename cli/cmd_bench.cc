@@ -29,7 +29,7 @@
 namespace cc::cli {
 namespace {
 
-constexpr const char* kCmd = "bench";
+constexpr const char* kBenchCmd = "bench";
 constexpr const char* kLatency = "creditd_commit_latency_seconds";
 constexpr const char* kCommitted = "creditd_committed_transactions_total";
 
@@ -99,7 +99,7 @@ double Seconds(BenchClock::duration d) { return std::chrono::duration<double>(d)
 
 int Bench(const Args& args) {
   if (args.Has("config") == args.Has("network")) {
-    return ReportError(kCmd, Status::Error("usage", "give exactly one of --config and --network"));
+    return ReportError(kBenchCmd, Status::Error("usage", "give exactly one of --config and --network"));
   }
   std::string dir = args.Get("network").value_or("");
   if (auto config = args.Get("config")) {
@@ -107,25 +107,26 @@ int Bench(const Args& args) {
     if (dir.empty()) dir = ".";
   }
   auto rate = ParsePositive(args, "rate", 1000, 1e6);
-  if (!rate.ok()) return ReportError(kCmd, rate.status());
+  if (!rate.ok()) return ReportError(kBenchCmd, rate.status());
   auto duration = ParsePositive(args, "duration", 10, 3600);
-  if (!duration.ok()) return ReportError(kCmd, duration.status());
+  if (!duration.ok()) return ReportError(kBenchCmd, duration.status());
   auto batch_f = ParsePositive(args, "batch", 200, 2000);
-  if (!batch_f.ok()) return ReportError(kCmd, batch_f.status());
+  if (!batch_f.ok()) return ReportError(kBenchCmd, batch_f.status());
   auto threads_f = ParsePositive(args, "threads", 4, 64);
-  if (!threads_f.ok()) return ReportError(kCmd, threads_f.status());
+  if (!threads_f.ok()) return ReportError(kBenchCmd, threads_f.status());
   auto wait_f = ParsePositive(args, "wait-timeout", 60, 3600);
-  if (!wait_f.ok()) return ReportError(kCmd, wait_f.status());
+  if (!wait_f.ok()) return ReportError(kBenchCmd, wait_f.status());
   const size_t batch = static_cast<size_t>(*batch_f);
   const size_t threads = static_cast<size_t>(*threads_f);
   if (!args.positional().empty()) {
-    return ReportError(kCmd, Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'"));
+    return ReportError(kBenchCmd,
+                       Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'"));
   }
 
   auto net = LoadBenchNetwork(dir);
-  if (!net.ok()) return ReportError(kCmd, net.status());
+  if (!net.ok()) return ReportError(kBenchCmd, net.status());
   auto targets = SelectNodes(*net, args.Get("nodes").value_or("all"));
-  if (!targets.ok()) return ReportError(kCmd, targets.status());
+  if (!targets.ok()) return ReportError(kBenchCmd, targets.status());
   std::vector<BenchNode> validators;
   for (const auto& n : net->nodes) {
     if (n.validator) validators.push_back(n);
@@ -153,14 +154,14 @@ int Bench(const Args& args) {
               Seconds(BenchClock::now() - sign_start), bodies.size());
 
   auto before = ScrapeAll(validators);
-  if (!before.ok()) return ReportError(kCmd, before.status());
+  if (!before.ok()) return ReportError(kBenchCmd, before.status());
   const BenchNode& watch = (*targets)[0];
   size_t watch_index = 0;
   for (size_t i = 0; i < validators.size(); ++i) {
     if (validators[i].name == watch.name) watch_index = i;
   }
   auto watch_before = watch.validator ? Result<Scrape>((*before)[watch_index]) : ScrapeNode(watch);
-  if (!watch_before.ok()) return ReportError(kCmd, watch_before.status());
+  if (!watch_before.ok()) return ReportError(kBenchCmd, watch_before.status());
 
   // Timed phase.
   SubmitOptions so;
@@ -200,9 +201,9 @@ int Bench(const Args& args) {
     if (!complete) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   auto after = ScrapeAll(validators);
-  if (!after.ok()) return ReportError(kCmd, after.status());
+  if (!after.ok()) return ReportError(kBenchCmd, after.status());
   auto watch_after = ScrapeNode(watch);
-  if (!watch_after.ok()) return ReportError(kCmd, watch_after.status());
+  if (!watch_after.ok()) return ReportError(kBenchCmd, watch_after.status());
 
   const double run_s = Seconds(last_commit - sent.first_send);
   const double blocks = watch_after->committed_blocks - watch_before->committed_blocks;
@@ -222,9 +223,9 @@ int Bench(const Args& args) {
   HistogramData latency;
   for (size_t i = 0; i < validators.size(); ++i) {
     auto d = HistogramDelta((*after)[i].latency, (*before)[i].latency);
-    if (!d.ok()) return ReportError(kCmd, d.status());
+    if (!d.ok()) return ReportError(kBenchCmd, d.status());
     auto sum = HistogramSum(latency, *d);
-    if (!sum.ok()) return ReportError(kCmd, sum.status());
+    if (!sum.ok()) return ReportError(kBenchCmd, sum.status());
     latency = *sum;
   }
   if (latency.count == 0) {

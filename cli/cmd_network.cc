@@ -30,7 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 using ordered_json = nlohmann::ordered_json;
 
-constexpr const char* kCmd = "network init";
+constexpr const char* kNetworkCmd = "network init";
 constexpr const char* kTokenRoles[] = {"admin", "writer", "reader", "regulator"};
 constexpr uint32_t kMaxNodes = 100;  // http ports sit 100 above the p2p ports
 
@@ -223,17 +223,18 @@ Status PrepareDir(const fs::path& dir, bool force) {
 
 int NetworkInit(const Args& args) {
   auto validators = ParseUintFlag(args, "validators", 1, 64, std::nullopt);
-  if (!validators.ok()) return ReportError(kCmd, validators.status());
+  if (!validators.ok()) return ReportError(kNetworkCmd, validators.status());
   auto observers = ParseUintFlag(args, "observers", 0, 64, 0);
-  if (!observers.ok()) return ReportError(kCmd, observers.status());
+  if (!observers.ok()) return ReportError(kNetworkCmd, observers.status());
   const uint32_t total = static_cast<uint32_t>(*validators + *observers);
-  if (total > kMaxNodes) return ReportError(kCmd, Status::Error("usage", "at most 100 nodes"));
+  if (total > kMaxNodes) return ReportError(kNetworkCmd, Status::Error("usage", "at most 100 nodes"));
   auto base = ParseUintFlag(args, "base-port", 1024, 65535 - 100 - (total - 1), std::nullopt);
-  if (!base.ok()) return ReportError(kCmd, base.status());
+  if (!base.ok()) return ReportError(kNetworkCmd, base.status());
   auto out = args.Require("out");
-  if (!out.ok()) return ReportError(kCmd, out.status());
+  if (!out.ok()) return ReportError(kNetworkCmd, out.status());
   if (!args.positional().empty()) {
-    return ReportError(kCmd, Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'"));
+    return ReportError(kNetworkCmd,
+                       Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'"));
   }
   const std::string chain_id = args.Get("chain-id").value_or("creditchain-local");
 
@@ -268,14 +269,14 @@ int NetworkInit(const Args& args) {
     genesis.validators.push_back(contracts::GenesisValidator{nodes[i].key.public_key(), nodes[i].member_id});
   }
   if (Status s = contracts::ValidateGenesis(genesis); !s.ok()) {
-    return ReportError(kCmd, Status::Error("usage", s.message()));
+    return ReportError(kNetworkCmd, Status::Error("usage", s.message()));
   }
   std::vector<TokenPlan> tokens;
   for (const char* role : kTokenRoles) tokens.push_back(TokenPlan{role, crypto::GenerateApiToken()});
 
   // Write.
   const fs::path dir(*out);
-  if (Status s = PrepareDir(dir, args.Has("force")); !s.ok()) return ReportError(kCmd, s);
+  if (Status s = PrepareDir(dir, args.Has("force")); !s.ok()) return ReportError(kNetworkCmd, s);
   auto write = [&](const std::string& rel, const std::string& content, mode_t mode) {
     return WriteFile((dir / rel).string(), content, mode);
   };
@@ -296,7 +297,7 @@ int NetworkInit(const Args& args) {
   if (s.ok()) s = write("README.txt", ReadmeText(chain_id, nodes, members), 0644);
   if (s.ok())
     s = write(".gitignore", "# Node databases are created at start and never committed.\ndata/\n", 0644);
-  if (!s.ok()) return ReportError(kCmd, s);
+  if (!s.ok()) return ReportError(kNetworkCmd, s);
 
   std::cout << "wrote network '" << chain_id << "' to " << dir.string() << ": " << *validators
             << " validators, " << *observers << " observers\n";

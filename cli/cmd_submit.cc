@@ -14,7 +14,7 @@
 namespace cc::cli {
 namespace {
 
-constexpr const char* kCmd = "submit";
+constexpr const char* kSubmitCmd = "submit";
 
 Result<uint64_t> ParseU64(const std::string& flag, const std::string& v) {
   uint64_t n = 0;
@@ -80,31 +80,32 @@ Result<RecordEventFields> EventFields(const Args& args, uint64_t now_ms) {
 
 int Submit(const Args& args) {
   auto node = args.Require("node");
-  if (!node.ok()) return ReportError(kCmd, node.status());
+  if (!node.ok()) return ReportError(kSubmitCmd, node.status());
   auto url = ParseHttpUrl(*node);
-  if (!url.ok()) return ReportError(kCmd, url.status());
+  if (!url.ok()) return ReportError(kSubmitCmd, url.status());
   auto token = args.Require("token");
-  if (!token.ok()) return ReportError(kCmd, token.status());
+  if (!token.ok()) return ReportError(kSubmitCmd, token.status());
   auto key_file = args.Require("key");
-  if (!key_file.ok()) return ReportError(kCmd, key_file.status());
+  if (!key_file.ok()) return ReportError(kSubmitCmd, key_file.status());
   auto member = args.Require("member");
-  if (!member.ok()) return ReportError(kCmd, member.status());
+  if (!member.ok()) return ReportError(kSubmitCmd, member.status());
   auto chain_id = args.Require("chain-id");
-  if (!chain_id.ok()) return ReportError(kCmd, chain_id.status());
+  if (!chain_id.ok()) return ReportError(kSubmitCmd, chain_id.status());
   if (!args.positional().empty()) {
-    return ReportError(kCmd, Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'"));
+    return ReportError(kSubmitCmd,
+                       Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'"));
   }
   const uint64_t now = NowMs();
   auto fields = EventFields(args, now);
-  if (!fields.ok()) return ReportError(kCmd, fields.status());
+  if (!fields.ok()) return ReportError(kSubmitCmd, fields.status());
   uint64_t nonce = RandomNonce();
   if (auto n = args.Get("nonce")) {
     auto v = ParseU64("nonce", *n);
-    if (!v.ok()) return ReportError(kCmd, v.status());
+    if (!v.ok()) return ReportError(kSubmitCmd, v.status());
     nonce = *v;
   }
   auto key = crypto::LoadKeyFile(*key_file);
-  if (!key.ok()) return ReportError(kCmd, key.status());
+  if (!key.ok()) return ReportError(kSubmitCmd, key.status());
 
   const pb::TxBody body = RecordEventBody(*chain_id, *member, nonce, now - 60'000, now + 600'000, *fields);
   const std::string tx = SignTx(body, *key);
@@ -113,7 +114,7 @@ int Submit(const Args& args) {
   HttpClient client(url->host, url->port, std::chrono::milliseconds(args.Has("wait") ? 70000 : 30000));
   const std::string target = args.Has("wait") ? "/v1/tx?wait=commit" : "/v1/tx";
   auto resp = client.PostJson(target, *token, nlohmann::json{{"tx", ToHex(tx)}}.dump());
-  if (!resp.ok()) return ReportError(kCmd, resp.status());
+  if (!resp.ok()) return ReportError(kSubmitCmd, resp.status());
   std::cout << resp->body << (resp->body.empty() || resp->body.back() != '\n' ? "\n" : "");
   if (resp->status / 100 != 2) {
     std::cerr << "creditctl submit: the node answered HTTP " << resp->status << "\n";

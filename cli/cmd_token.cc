@@ -9,20 +9,21 @@
 namespace cc::cli {
 namespace {
 
-constexpr const char* kCmd = "token create";
+constexpr const char* kTokenCmd = "token create";
 
 int TokenCreate(const Args& args) {
   auto role = args.Require("role");
-  if (!role.ok()) return ReportError(kCmd, role.status());
+  if (!role.ok()) return ReportError(kTokenCmd, role.status());
   if (!crypto::IsApiRoleName(*role)) {
     return ReportError(
-        kCmd,
+        kTokenCmd,
         Status::Error("usage", "--role: expected writer, reader, regulator or admin, got '" + *role + "'"));
   }
   const std::string name = args.Get("name").value_or(*role);
-  if (name.empty()) return ReportError(kCmd, Status::Error("usage", "--name must not be empty"));
+  if (name.empty()) return ReportError(kTokenCmd, Status::Error("usage", "--name must not be empty"));
   if (!args.positional().empty()) {
-    return ReportError(kCmd, Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'"));
+    return ReportError(kTokenCmd,
+                       Status::Error("usage", "unexpected argument '" + args.positional()[0] + "'"));
   }
   const std::string token = crypto::GenerateApiToken();
   const std::string hash = crypto::HashApiToken(token);

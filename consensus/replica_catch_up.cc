@@ -1,13 +1,13 @@
 // Replica: helping peers that missed messages (catch-up replies), and batch bodies
 // (BatchFetch / BatchReply) for sequences known only by digest.
 #include "consensus/replica_impl.h"
+#include "crypto/hash.h"
 #include "proto/canonical.h"
 
 namespace cc::consensus {
 
 namespace {
 
-constexpr size_t kDigestSize = 32;
 // Catch-up replies per (sequence, peer) until the slot is collected; beyond this a
 // peer that is still missing the sequence gets it by state transfer.
 constexpr uint32_t kMaxCatchUpReplies = 4;
@@ -62,7 +62,7 @@ void Replica::Impl::RequestBody(Slot& slot, uint64_t sequence, const std::string
 }
 
 void Replica::Impl::OnBatchFetch(uint32_t from, const pb::BatchFetch& m) {
-  if (m.replica() != from || (!m.digest().empty() && m.digest().size() != kDigestSize)) {
+  if (m.replica() != from || (!m.digest().empty() && m.digest().size() != crypto::kHashSize)) {
     Drop();
     return;
   }

@@ -3,14 +3,13 @@
 #include <algorithm>
 
 #include "consensus/replica_impl.h"
+#include "crypto/hash.h"
 #include "crypto/merkle.h"
 #include "proto/canonical.h"
 
 namespace cc::consensus {
 
 namespace {
-
-constexpr size_t kDigestSize = 32;
 
 // The pre-prepare as a vote: everything but the batch body.
 pb::ConsensusMessage AsVote(const pb::PrePrepare& pp) {
@@ -160,7 +159,7 @@ void Replica::Impl::ReleaseAllSlots() {
 }
 
 void Replica::Impl::OnPrePrepare(uint32_t from, const pb::PrePrepare& pp) {
-  if (pp.replica() != from || pp.digest().size() != kDigestSize || !pp.has_batch() ||
+  if (pp.replica() != from || pp.digest().size() != crypto::kHashSize || !pp.has_batch() ||
       !BatchWithinLimits(pp.batch())) {
     Drop();
     return;
@@ -254,7 +253,7 @@ void Wrap(pb::ConsensusMessage& m, const pb::Commit& c) { *m.mutable_commit() = 
 // PREPARE (its pre-prepare stands for it).
 template <typename Vote>
 void Replica::Impl::OnVote(uint32_t from, const Vote& v, bool is_prepare) {
-  if (v.replica() != from || v.digest().size() != kDigestSize) {
+  if (v.replica() != from || v.digest().size() != crypto::kHashSize) {
     Drop();
     return;
   }

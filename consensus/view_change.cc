@@ -4,13 +4,12 @@
 #include <set>
 
 #include "consensus/quorum.h"
+#include "crypto/hash.h"
 #include "proto/canonical.h"
 
 namespace cc::consensus {
 
 namespace {
-
-constexpr size_t kDigestSize = 32;
 
 Status Bad(const std::string& code, const std::string& message) { return Status::Error(code, message); }
 
@@ -70,7 +69,7 @@ pb::ViewChange MakeViewChange(MessageAuth& auth, const ViewRules& rules, uint64_
 Status ValidatePreparedProof(MessageAuth& auth, const ViewRules& rules, const pb::PreparedProof& proof) {
   const pb::PrePrepare& pp = proof.preprepare();
   if (pp.has_batch()) return Bad("malformed", "prepared proof carries a batch");
-  if (pp.digest().size() != kDigestSize) return Bad("malformed", "bad digest size");
+  if (pp.digest().size() != crypto::kHashSize) return Bad("malformed", "bad digest size");
   if (pp.replica() != pp.view() % rules.n) return Bad("bad_prepared_proof", "pre-prepare not from primary");
   if (proof.prepares_size() > static_cast<int>(rules.n)) return Bad("malformed", "too many prepares");
   std::set<uint32_t> signers;

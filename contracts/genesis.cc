@@ -11,6 +11,18 @@
 
 namespace cc::contracts {
 
+bool IsValidPublicKey(std::string_view key) {
+  return key.size() == crypto::kPublicKeySize && !crypto::Ed25519PublicToX25519(key).empty();
+}
+
+bool IsValidDisplayName(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  }
+  return true;
+}
+
 namespace {
 
 using nlohmann::json;
@@ -19,22 +31,10 @@ Status Bad(const std::string& field, const std::string& problem) {
   return Status::Error("invalid_genesis", field + ": " + problem);
 }
 
-bool IsValidPublicKey(std::string_view key) {
-  return key.size() == crypto::kPublicKeySize && !crypto::Ed25519PublicToX25519(key).empty();
-}
-
 bool IsValidChainId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
     if (c <= ' ' || c > '~') return false;
-  }
-  return true;
-}
-
-bool IsValidDisplayName(std::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
-  for (char c : name) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
   }
   return true;
 }

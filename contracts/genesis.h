@@ -41,6 +41,12 @@ struct Genesis {
   std::map<std::string, uint64_t> member_quotas;  // per-member daily_query_quota
 };
 
+// The rules a member or validator record must meet, in genesis and in every
+// governance change after it: a key is a valid Ed25519 public key (it has an X25519
+// counterpart), a display name 1..128 bytes without control characters.
+bool IsValidPublicKey(std::string_view key);
+bool IsValidDisplayName(std::string_view name);
+
 // Parses and validates a genesis JSON document.
 Result<Genesis> ParseGenesis(std::string_view json_text);
 // The checks ParseGenesis applies, for a Genesis built in code. Code "invalid_genesis".

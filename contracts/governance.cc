@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "contracts/genesis.h"
 #include "contracts/params.h"
 #include "contracts/tx_context.h"
 #include "crypto/keys.h"
@@ -17,18 +18,6 @@ namespace {
 constexpr size_t kChangesPerBlock = 256;
 // Bound on the member scan that checks a new key is not already in use.
 constexpr size_t kMaxMembers = 100000;
-
-bool IsValidPublicKey(std::string_view key) {
-  return key.size() == crypto::kPublicKeySize && !crypto::Ed25519PublicToX25519(key).empty();
-}
-
-bool IsValidDisplayName(std::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
-  for (char c : name) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
-  }
-  return true;
-}
 
 Status Err(std::string code, std::string message) {
   return Status::Error(std::move(code), std::move(message));

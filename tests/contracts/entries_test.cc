@@ -7,10 +7,9 @@
 namespace cc::contracts {
 namespace {
 
+using testing::kAlice;
 using testing::TestChain;
 using testing::TxId;
-
-const std::string kAlice = TestChain::Subject("alice");
 
 TEST(Blacklist, OnlyTheListingMemberOrARegulatorMayRemove) {
   TestChain c;

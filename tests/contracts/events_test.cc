@@ -7,11 +7,10 @@
 namespace cc::contracts {
 namespace {
 
+using testing::kAlice;
+using testing::kLoan;
 using testing::TestChain;
 using testing::TxId;
-
-const std::string kAlice = TestChain::Subject("alice");
-const std::string kLoan = TestChain::Hash("loan-1");
 
 pb::TxBody EventBody(TestChain& c, const std::string& sender) {
   pb::TxBody body = c.Body(sender);

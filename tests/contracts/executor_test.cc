@@ -12,10 +12,9 @@
 namespace cc::contracts {
 namespace {
 
+using testing::kLoan;
 using testing::TestChain;
 using testing::TxId;
-
-const std::string kLoan = TestChain::Hash("loan-1");
 
 std::string Event(TestChain& c, const std::string& sender = "bank-a") {
   return c.RecordEvent(sender, TestChain::Subject("alice"), pb::EVENT_LOAN_OPENED, kLoan);

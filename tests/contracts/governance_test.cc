@@ -10,10 +10,9 @@
 namespace cc::contracts {
 namespace {
 
+using testing::kAlice;
 using testing::TestChain;
 using testing::TxId;
-
-const std::string kAlice = TestChain::Subject("alice");
 
 ProposedChange AddMember(const std::string& id, const crypto::KeyPair& key) {
   ProposedChange c;

@@ -9,10 +9,9 @@
 namespace cc::contracts {
 namespace {
 
+using testing::kAlice;
 using testing::TestChain;
 using testing::TxId;
-
-const std::string kAlice = TestChain::Subject("alice");
 
 SubjectReport ReportOn(TestChain& c, uint64_t day) {
   Result<SubjectReport> r = ReadSubjectReport(c.state(), kAlice, day * kMsPerDay);

@@ -83,4 +83,8 @@ class TestChain {
 
 std::string TxId(const std::string& tx);
 
+// The subject and the loan most tests report on.
+inline const std::string kAlice = TestChain::Subject("alice");
+inline const std::string kLoan = TestChain::Hash("loan-1");
+
 }  // namespace cc::contracts::testing

@@ -27,7 +27,7 @@
 #include "tests/support/fault_env.h"
 #include "tests/support/temp_dir.h"
 
-namespace cc::ledger {
+namespace cc::ledger::append_faults {
 namespace {
 
 using cc::testing::FaultEnv;
@@ -339,4 +339,4 @@ TEST(OpenFaults, EveryPositionDuringRecoveryKeepsAcknowledgedBlocks) {
 }
 
 }  // namespace
-}  // namespace cc::ledger
+}  // namespace cc::ledger::append_faults

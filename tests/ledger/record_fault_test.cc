@@ -20,7 +20,7 @@
 #include "tests/support/fault_env.h"
 #include "tests/support/temp_dir.h"
 
-namespace cc::ledger {
+namespace cc::ledger::record_faults {
 namespace {
 
 using cc::testing::FaultEnv;
@@ -245,4 +245,4 @@ TEST(RecordFaults, EveryLogPositionWithMemtableSwitches) {
 }
 
 }  // namespace
-}  // namespace cc::ledger
+}  // namespace cc::ledger::record_faults

@@ -11,12 +11,11 @@ namespace cc::consensus {
 namespace {
 
 using testing::Envelope;
+using testing::Req;
 using testing::TestCluster;
 using testing::TestConfig;
 
 constexpr char kChain[] = "unit-test-chain";
-
-std::string Req(int i) { return "request-" + std::to_string(i); }
 
 pb::Batch BatchOf(std::vector<std::string> requests, uint64_t ts = 1'000'000) {
   pb::Batch b;

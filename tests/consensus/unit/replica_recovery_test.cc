@@ -10,10 +10,9 @@ namespace cc::consensus {
 namespace {
 
 using testing::Envelope;
+using testing::Req;
 using testing::TestCluster;
 using testing::TestConfig;
-
-std::string Req(int i) { return "request-" + std::to_string(i); }
 
 pb::ConsensusMessage SignedPrePrepare(const crypto::KeyPair& key, uint32_t replica, uint64_t view,
                                       uint64_t seq, const pb::Batch& batch) {

@@ -11,10 +11,9 @@ namespace cc::consensus {
 namespace {
 
 using testing::Envelope;
+using testing::Req;
 using testing::TestCluster;
 using testing::TestConfig;
-
-std::string Req(int i) { return "request-" + std::to_string(i); }
 
 // Every replica's ledger agrees with replica 0's on their common prefix.
 void ExpectConsistent(TestCluster& c) {

@@ -15,10 +15,9 @@ namespace cc::consensus {
 namespace {
 
 using testing::Envelope;
+using testing::Req;
 using testing::TestCluster;
 using testing::TestConfig;
-
-std::string Req(int i) { return "request-" + std::to_string(i); }
 
 TEST(PbftViewChange, SilentPrimaryIsReplacedAfterTheRequestTimer) {
   TestCluster c(TestConfig());  // view_change_timeout_ticks = 20

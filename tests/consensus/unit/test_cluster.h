@@ -62,6 +62,9 @@ inline std::vector<std::string> PublicKeys(const std::vector<crypto::KeyPair>& k
   return out;
 }
 
+// The i-th client request of a test.
+inline std::string Req(int i) { return "request-" + std::to_string(i); }
+
 inline Config TestConfig(uint32_t n = 4) {
   Config c;
   c.chain_id = "unit-test-chain";
