@@ -55,8 +55,15 @@ constexpr size_t kMaxOps = 128;
 constexpr size_t kMaxLog = 2048;
 constexpr size_t kMaxStepsPerRun = 2000;
 
-std::string SecretOf(uint32_t replica) {
-  return crypto::Blake2b256("consensus-fuzz/secret/" + std::to_string(replica));
+// Computed once: every signature check needs its signer's secret.
+const std::string& SecretOf(uint32_t replica) {
+  static const std::vector<std::string> secrets = [] {
+    std::vector<std::string> out;
+    for (uint32_t i = 0; i < kN; ++i)
+      out.push_back(crypto::Blake2b256("consensus-fuzz/secret/" + std::to_string(i)));
+    return out;
+  }();
+  return secrets.at(replica);
 }
 
 class MacSigner final : public consensus::Signer {
@@ -77,10 +84,12 @@ class MacVerifier final : public consensus::Verifier {
   }
 };
 
+// One message to one replica. A broadcast's envelopes share the message: copying a
+// message per recipient, into the queue and the log, cost more than the replicas.
 struct Envelope {
   uint32_t from = 0;
   uint32_t to = 0;
-  pb::ConsensusMessage message;
+  std::shared_ptr<const pb::ConsensusMessage> message;
 };
 
 enum Op : uint8_t {
@@ -131,9 +140,10 @@ class Cluster {
 
   // A message "from" replica 3 to honest replica `to` (kHonest: to all of them).
   void FromByzantine(uint32_t to, const pb::ConsensusMessage& m) {
+    const auto shared = std::make_shared<const pb::ConsensusMessage>(m);
     for (uint32_t i = 0; i < kHonest; ++i) {
       if (to < kHonest && i != to) continue;
-      Remember(Envelope{kByzantine, i, m});
+      Remember(Envelope{kByzantine, i, shared});
       if (!isolated_.count(i)) StepNode(i, consensus::MessageEvent{kByzantine, m});
     }
     Run();
@@ -143,7 +153,7 @@ class Cluster {
     if (log_.empty()) return;
     const Envelope e = log_[index % log_.size()];
     if (to == e.from) return;
-    StepNode(to, consensus::MessageEvent{e.from, e.message});
+    StepNode(to, consensus::MessageEvent{e.from, *e.message});
     Run();
   }
 
@@ -261,7 +271,7 @@ class Cluster {
     Envelope e = std::move(queue_.front());
     queue_.pop_front();
     if (isolated_.count(e.to) || isolated_.count(e.from)) return;
-    StepNode(e.to, consensus::MessageEvent{e.from, std::move(e.message)});
+    StepNode(e.to, consensus::MessageEvent{e.from, *e.message});
   }
 
   void StepNode(uint32_t i, const consensus::Event& ev) {
@@ -273,9 +283,10 @@ class Cluster {
     Node& nd = *nodes_[i];
     for (auto& r : out.persist) nd.records.push_back(std::move(r));
     for (auto& m : out.messages) {
+      const auto shared = std::make_shared<const pb::ConsensusMessage>(std::move(m.message));
       for (uint32_t to = 0; to < kN; ++to) {
         if (to == i || (m.to && *m.to != to)) continue;
-        Envelope e{i, to, m.message};
+        Envelope e{i, to, shared};
         Remember(e);
         // Replica 3's own replica speaks only when the fuzzer lets it relay.
         if (i == kByzantine && !relay_byzantine_) continue;
@@ -457,7 +468,7 @@ void RunScript(FuzzInput& in) {
       }
       case kInjectEdited: {
         if (cluster.log().empty()) break;
-        pb::ConsensusMessage m = cluster.log()[in.U16() % cluster.log().size()].message;
+        pb::ConsensusMessage m = *cluster.log()[in.U16() % cluster.log().size()].message;
         const uint32_t to = in.U8() % (kHonest + 1);
         const uint8_t how = in.U8();
         if (how & 1) ClaimByzantine(m);
