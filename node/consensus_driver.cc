@@ -91,8 +91,8 @@ void ConsensusDriver::PostRequests(std::vector<std::pair<std::string, std::strin
   if (requests.empty()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [request, id] : requests)
-      queue_.push_back(consensus::RequestEvent{std::move(request), std::move(id)});
+    for (auto& r : requests)
+      queue_.push_back(consensus::RequestEvent{std::move(r.first), std::move(r.second)});
   }
   cv_.notify_one();
 }

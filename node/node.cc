@@ -198,7 +198,7 @@ Status Node::Start() {
        {"height", std::to_string(ledger_->Height())},
        {"chain_id", genesis_.chain_id}});
   monitor_->Start();
-  CC_RETURN_IF_ERROR(transport_->Start([this](p2p::PeerIndex p, std::string f) { OnFrame(p, f); },
+  CC_RETURN_IF_ERROR(transport_->Start([this](p2p::PeerIndex p, const std::string& f) { OnFrame(p, f); },
                                        [this](p2p::PeerIndex p, bool up) { links_->OnStatus(p, up); }));
   if (driver_) driver_->Start();
   if (follower_) follower_->Start();
