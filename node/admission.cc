@@ -25,6 +25,19 @@ void VerifiedSignatures::Forget(const std::vector<std::string>& tx_ids) {
   for (const auto& id : tx_ids) verified_.erase(id);
 }
 
+void VerifiedSignatures::Vouch(const std::string& tx_id, const std::string& public_key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (verified_.size() >= kMaxEntries) verified_.clear();
+  verified_[tx_id] = public_key;
+}
+
+std::optional<std::string> VerifiedSignatures::KeyOf(const std::string& tx_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = verified_.find(tx_id);
+  if (it == verified_.end()) return std::nullopt;
+  return it->second;
+}
+
 Result<std::string> Admission::Screen(const std::string& raw) {
   if (raw.empty()) return Status::Error("malformed", "empty transaction");
   if (raw.size() > max_tx_bytes_) {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -33,6 +34,11 @@ class VerifiedSignatures final : public contracts::SignatureChecker {
   bool Check(std::string_view tx_id, std::string_view public_key, std::string_view message,
              std::string_view signature) const override;
   void Forget(const std::vector<std::string>& tx_ids);
+  // Records (tx id, key) as valid without checking it here: the caller holds proof
+  // that an honest validator checked it (node/attestations.h).
+  void Vouch(const std::string& tx_id, const std::string& public_key);
+  // The key tx_id's signature was found valid with, if it is remembered.
+  std::optional<std::string> KeyOf(const std::string& tx_id) const;
 
  private:
   static constexpr size_t kMaxEntries = 1u << 20;

@@ -155,6 +155,8 @@ Status Node::Init() {
   state_ = std::make_unique<contracts::LedgerState>(*ledger_, genesis_);
   ledger_executor_ = std::make_unique<contracts::LedgerExecutor>(*ledger_, genesis_, *state_, &signatures_);
   executor_ = std::make_unique<ContractsBlockExecutor>(*ledger_executor_);
+  attestations_ = std::make_unique<Attestations>(genesis_.chain_id, validator_keys_, validator_index_,
+                                                 validator_index_ ? &*node_key_ : nullptr, signatures_);
   admission_ = std::make_unique<Admission>(*state_, *ledger_, *mempool_, signatures_,
                                            config_.mempool.max_tx_bytes, genesis_.chain_id);
   pool_ = std::make_unique<WorkerPool>(config_.mempool.verify_threads, 100000);
@@ -232,6 +234,7 @@ void Node::OnCommit(const ExecutedBlock& block) {
   const auto& header = block.block.block().header();
   metrics_.OnCommitted(block.tx_ids.size(), block.rejected.size(), mempool_->RemoveCommitted(block.tx_ids));
   signatures_.Forget(block.tx_ids);
+  attestations_->Forget(block.tx_ids);
   // Observers follow by block push: two validators (by height) push each committed
   // block at once, not all n, since each copy costs the observer a parse of the
   // whole block. One copy still arrives while any one validator is down, and the

@@ -40,6 +40,7 @@
 #include "crypto/keys.h"
 #include "ledger/leveldb_ledger.h"
 #include "node/admission.h"
+#include "node/attestations.h"
 #include "node/block_follower.h"
 #include "node/block_preverifier.h"
 #include "node/block_sync.h"
@@ -113,7 +114,15 @@ class Node final : public api::Backend {
   void OnFrame(p2p::PeerIndex peer, const std::string& frame);
   // Validators: admits transactions another node forwarded (or relayed) on the
   // worker pool, as one job, and hands the admitted ones to consensus together.
-  void AdmitFromPeer(std::vector<std::string> raws);
+  // `from` is the forwarding validator (nullopt: not a validator's link) and
+  // `attestation` the one it sent with them.
+  void AdmitFromPeer(std::vector<std::string> raws, std::optional<uint32_t> from,
+                     std::optional<pb::TxAttestation> attestation);
+  // Signs this validator's attestation of the admitted transactions `ids` (their
+  // signatures were checked here), or nullopt.
+  std::optional<pb::TxAttestation> Attest(const std::vector<std::string>& ids);
+  // A received attestation, counted in /metrics whatever its fate.
+  void AcceptAttestation(uint32_t from, const pb::TxAttestation& attestation);
   void OnCommit(const ExecutedBlock& block);
   void OnFetch(uint64_t from, uint64_t to);
   void OnEvidence(const pb::Evidence& evidence);
@@ -140,6 +149,7 @@ class Node final : public api::Backend {
   std::unique_ptr<ledger::LevelDbLedger> ledger_;
   std::unique_ptr<contracts::LedgerState> state_;
   VerifiedSignatures signatures_;
+  std::unique_ptr<Attestations> attestations_;
   std::unique_ptr<Mempool> mempool_;
   std::unique_ptr<Admission> admission_;
   std::unique_ptr<contracts::LedgerExecutor> ledger_executor_;

@@ -40,6 +40,16 @@ NodeMetrics::NodeMetrics() {
   client_refused_ = &registry_.AddCounter(
       "creditd_client_refused_total",
       "Client transactions refused (429 mempool_full) because the backlog was over its limit");
+  attestations_signed_ = &registry_.AddCounter("creditd_attestations_signed_total",
+                                               "Signature attestations this validator signed");
+  attestations_accepted_ = &registry_.AddCounter(
+      "creditd_attestations_accepted_total", "Signature attestations received from validators and accepted");
+  attestations_refused_ =
+      &registry_.AddCounter("creditd_attestations_refused_total",
+                            "Signature attestations refused (wrong validator, malformed, bad signature)");
+  signatures_vouched_ = &registry_.AddCounter(
+      "creditd_signatures_vouched_total",
+      "Client signatures taken as checked on f+1 validators' attestations instead of checked here");
   client_backlog_limit_ =
       &registry_.AddGauge("creditd_client_backlog_limit",
                           "Pending transactions above which clients are refused (mempool.max_wait_ms)");

@@ -50,6 +50,14 @@ class NodeMetrics {
   void OnForwardDropped(size_t txs) { forwarded_dropped_->Inc(txs); }
   // Client transactions refused because the backlog was over its limit.
   void OnClientRefused(size_t txs) { client_refused_->Inc(txs); }
+  // Signature attestations (node/attestations.h): signed here; received and
+  // accepted or refused; client signatures taken on f+1 attestations.
+  void OnAttestationSigned() { attestations_signed_->Inc(); }
+  void OnAttestationAccepted(size_t vouched) {
+    attestations_accepted_->Inc();
+    signatures_vouched_->Inc(vouched);
+  }
+  void OnAttestationRefused() { attestations_refused_->Inc(); }
   // The replica entered a view change / gave up on a view (ViewEvent).
   void OnViewChange() { view_changes_->Inc(); }
   void OnViewTimeout() { view_timeouts_->Inc(); }
@@ -79,6 +87,10 @@ class NodeMetrics {
   metrics::Gauge* observer_rejected_;
   metrics::Counter* forwarded_dropped_;
   metrics::Counter* client_refused_;
+  metrics::Counter* attestations_signed_;
+  metrics::Counter* attestations_accepted_;
+  metrics::Counter* attestations_refused_;
+  metrics::Counter* signatures_vouched_;
   metrics::Gauge* client_backlog_limit_;
   metrics::Gauge* commit_rate_;
   metrics::Counter* signs_;

@@ -19,13 +19,25 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
       }
       break;
     case pb::PeerFrame::kTx:
-      if (driver_) AdmitFromPeer({std::move(*f.mutable_tx())});
+      if (driver_) AdmitFromPeer({std::move(*f.mutable_tx())}, links_->ValidatorOf(peer), std::nullopt);
       break;
     case pb::PeerFrame::kTxBatch: {
       if (!driver_) break;  // observers do not order transactions
-      auto* txs = f.mutable_tx_batch()->mutable_txs();
-      AdmitFromPeer(std::vector<std::string>(std::make_move_iterator(txs->begin()),
-                                             std::make_move_iterator(txs->end())));
+      pb::TxBatch* batch = f.mutable_tx_batch();
+      std::optional<pb::TxAttestation> attestation;
+      if (batch->has_attestation()) attestation = std::move(*batch->mutable_attestation());
+      AdmitFromPeer(std::vector<std::string>(std::make_move_iterator(batch->mutable_txs()->begin()),
+                                             std::make_move_iterator(batch->mutable_txs()->end())),
+                    links_->ValidatorOf(peer), std::move(attestation));
+      break;
+    }
+    case pb::PeerFrame::kAttestation: {
+      // Checked on the pool (one signature); only a validator's link may carry one.
+      auto validator = links_->ValidatorOf(peer);
+      if (!driver_ || !validator) break;
+      auto attestation = std::make_shared<pb::TxAttestation>(std::move(*f.mutable_attestation()));
+      (void)pool_->TrySubmit(
+          [this, from = *validator, attestation] { AcceptAttestation(from, *attestation); });
       break;
     }
     case pb::PeerFrame::kSyncRequest: {

@@ -136,6 +136,15 @@ std::string BatchDigestOf(const pb::Batch& batch) {
                      crypto::MerkleRoot(TxIds(batch)));
 }
 
+std::string TxAttestationSigningBytes(std::string_view chain_id, const pb::TxAttestation& a) {
+  CanonicalWriter w("creditchain/tx-attestation/v1");
+  w.Bytes(chain_id).U32(a.validator()).U32(static_cast<uint32_t>(a.tx_ids_size()));
+  for (int i = 0; i < a.tx_ids_size(); ++i) {
+    w.Bytes(a.tx_ids(i)).Bytes(i < a.public_keys_size() ? a.public_keys(i) : std::string());
+  }
+  return w.Take();
+}
+
 std::string PrePrepareSigningBytes(std::string_view chain_id, uint64_t view, uint64_t sequence,
                                    std::string_view digest, uint32_t replica) {
   return Vote("creditchain/preprepare/v1", chain_id, view, sequence, digest, replica);

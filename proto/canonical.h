@@ -34,6 +34,10 @@ std::string BatchDigest(uint64_t timestamp_ms, uint32_t tx_count, const std::str
 std::vector<std::string> TxIds(const pb::Batch& batch);
 std::string BatchDigestOf(const pb::Batch& batch);
 
+// ---- signature attestations (pb::TxAttestation): the validator, then each
+// (tx id, public key) pair in order; the signature field is not covered.
+std::string TxAttestationSigningBytes(std::string_view chain_id, const pb::TxAttestation& attestation);
+
 // ---- consensus votes. `chain_id` separates networks.
 std::string PrePrepareSigningBytes(std::string_view chain_id, uint64_t view, uint64_t sequence,
                                    std::string_view digest, uint32_t replica);

@@ -133,6 +133,23 @@ TEST(CanonicalEncoding, ViewChangeAndNewViewLayouts) {
                                               B("sig") + U32(1) + U64(17) + B(std::string(32, 'd')) + U32(2));
 }
 
+TEST(CanonicalEncoding, TxAttestationLayout) {
+  pb::TxAttestation a;
+  a.set_validator(2);
+  a.add_tx_ids(std::string(32, 'i'));
+  a.add_public_keys(std::string(32, 'k'));
+  a.add_tx_ids(std::string(32, 'j'));
+  a.add_public_keys(std::string(32, 'l'));
+  a.set_signature("not covered");
+  EXPECT_EQ(TxAttestationSigningBytes("c", a), B("creditchain/tx-attestation/v1") + B("c") + U32(2) + U32(2) +
+                                                   B(std::string(32, 'i')) + B(std::string(32, 'k')) +
+                                                   B(std::string(32, 'j')) + B(std::string(32, 'l')));
+  pb::TxAttestation other = a;
+  other.set_validator(3);
+  EXPECT_NE(TxAttestationSigningBytes("c", other), TxAttestationSigningBytes("c", a));
+  EXPECT_NE(TxAttestationSigningBytes("d", a), TxAttestationSigningBytes("c", a));
+}
+
 TEST(ParseCanonicalTx, AcceptsCanonicalAndRefusesMalleatedBytes) {
   pb::SignedTx tx;
   tx.mutable_body()->set_chain_id("c");

@@ -1,0 +1,86 @@
+// Attestations: validators vouch for the client signatures they checked, so the
+// others need not check them again (docs/throughput.md, "Signature attestations").
+//
+// A validator that checked transactions' signatures (its own clients' on admission;
+// a forward it admits as the primary, or as the primary's successor when the
+// primary forwarded) signs one pb::TxAttestation over the (tx id, sender key)
+// pairs and sends it with or after the transactions. A node that holds attestations
+// of one pair from f+1 distinct validators records it in VerifiedSignatures, and
+// execution takes the signature as checked: among f+1 validators one is honest, and
+// an honest validator attests only what it checked (or what f+1 attested to it).
+// The tx id is the hash of the whole signed transaction, so an attestation covers
+// those exact bytes; execution checks with the sender's key at its own height, so
+// an attestation for a key that has since rotated simply misses.
+//
+// What reaches f+1 is decided by signed statements alone, so every honest node
+// executes the same way whether it checked a signature itself or took it on f+1
+// attestations: the rule cannot split the network. A missing or late attestation
+// only costs the node a check of its own.
+//
+// Thread safety: every method is thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "crypto/keys.h"
+#include "node/admission.h"
+#include "proto/creditchain.pb.h"
+
+namespace cc::node {
+
+class Attestations {
+ public:
+  // Entries one attestation may carry: a forward frame is at most 1 MiB of
+  // transactions of at least ~100 bytes.
+  static constexpr int kMaxEntries = 16384;
+
+  // `validator_keys` are the validators' node keys by index; `self` and `key` are
+  // this node's index and key pair if it is a validator (else it only receives).
+  // `signatures` is borrowed and must outlive this object.
+  Attestations(std::string chain_id, std::vector<std::string> validator_keys, std::optional<uint32_t> self,
+               const crypto::KeyPair* key, VerifiedSignatures& signatures);
+
+  // f+1 for the validator set: how many distinct attesters make a signature checked.
+  uint32_t threshold() const { return threshold_; }
+
+  // This validator's attestation of `entries` (tx id, public key), or nullopt on a
+  // node that is not a validator, or for no entries.
+  std::optional<pb::TxAttestation> Sign(const std::vector<std::pair<std::string, std::string>>& entries);
+
+  // An attestation that arrived on validator `from`'s authenticated link; returns
+  // how many (tx id, key) pairs it brought to f+1 attesters (each now vouched for in
+  // VerifiedSignatures). Refused, changing nothing: an attestation naming another
+  // validator than the link's, or this node's own index ("wrong_validator"),
+  // malformed entries or too many of them ("malformed"), a bad signature
+  // ("bad_signature").
+  Result<size_t> Accept(uint32_t from, const pb::TxAttestation& attestation);
+
+  // Committed transactions: their pending attestations are no longer needed.
+  void Forget(const std::vector<std::string>& tx_ids);
+
+ private:
+  // Pending (tx id + key) pairs held at most; past it the pending set is cleared
+  // (a node then checks those signatures itself).
+  static constexpr size_t kMaxPending = 1u << 19;
+
+  const std::string chain_id_;
+  const std::vector<std::string> validator_keys_;
+  const std::optional<uint32_t> self_;
+  const crypto::KeyPair* key_;
+  VerifiedSignatures& signatures_;
+  const uint32_t threshold_;
+
+  mutable std::mutex mu_;
+  // tx id -> (public key -> bitmask of the validators that attested the pair).
+  std::unordered_map<std::string, std::unordered_map<std::string, uint64_t>> pending_;
+  size_t pending_pairs_ = 0;
+};
+
+}  // namespace cc::node

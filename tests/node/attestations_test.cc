@@ -1,0 +1,179 @@
+// Signature attestations (node/attestations.h) with real Ed25519 keys: what makes a
+// client signature count as checked, and everything that must not.
+#include "node/attestations.h"
+
+#include <gtest/gtest.h>
+
+#include "crypto/hash.h"
+#include "proto/canonical.h"
+
+namespace cc::node {
+namespace {
+
+constexpr const char* kChain = "attest-chain";
+
+struct Alliance {
+  explicit Alliance(uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i) {
+      keys.push_back(crypto::KeyPair::FromSeed(crypto::Blake2b256("validator-" + std::to_string(i))));
+      public_keys.push_back(keys.back().public_key());
+    }
+  }
+  // Validator i's own Attestations (it signs with its key).
+  std::unique_ptr<Attestations> Of(uint32_t i, VerifiedSignatures& sigs) {
+    return std::make_unique<Attestations>(kChain, public_keys, i, &keys[i], sigs);
+  }
+  std::vector<crypto::KeyPair> keys;
+  std::vector<std::string> public_keys;
+};
+
+std::string Id(int i) { return crypto::Blake2b256("tx-" + std::to_string(i)); }
+const std::string kSender = crypto::KeyPair::FromSeed(crypto::Blake2b256("member")).public_key();
+const std::string kOtherKey = crypto::KeyPair::FromSeed(crypto::Blake2b256("member-2")).public_key();
+
+// A signature that is certainly not valid: only a vouched-for pair passes with it.
+bool PassesWithBadSignature(const VerifiedSignatures& sigs, const std::string& id, const std::string& key) {
+  return sigs.Check(id, key, "message", std::string(64, '\0'));
+}
+
+pb::TxAttestation SignedBy(Alliance& a, uint32_t v, const std::vector<std::pair<std::string, std::string>>& e) {
+  VerifiedSignatures scratch;
+  auto signer = a.Of(v, scratch);
+  auto att = signer->Sign(e);
+  EXPECT_TRUE(att.has_value());
+  return *att;
+}
+
+TEST(Attestations, FPlusOneDistinctValidatorsVouchForASignature) {
+  Alliance a(4);  // f = 1: two attesters
+  VerifiedSignatures sigs;
+  auto receiver = a.Of(0, sigs);
+  EXPECT_EQ(receiver->threshold(), 2u);
+  const std::vector<std::pair<std::string, std::string>> entries = {{Id(1), kSender}, {Id(2), kSender}};
+
+  auto first = receiver->Accept(1, SignedBy(a, 1, entries));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, 0u);
+  EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kSender)) << "one attester may be the faulty one";
+
+  auto second = receiver->Accept(2, SignedBy(a, 2, entries));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, 2u);
+  EXPECT_TRUE(PassesWithBadSignature(sigs, Id(1), kSender));
+  EXPECT_TRUE(PassesWithBadSignature(sigs, Id(2), kSender));
+  EXPECT_EQ(sigs.KeyOf(Id(1)), kSender);
+  // Vouched for that key only: a rotated key is checked for real.
+  EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kOtherKey));
+
+  auto third = receiver->Accept(3, SignedBy(a, 3, entries));
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(*third, 0u) << "already vouched for";
+}
+
+TEST(Attestations, OneValidatorTwiceIsStillOne) {
+  Alliance a(4);
+  VerifiedSignatures sigs;
+  auto receiver = a.Of(0, sigs);
+  const auto att = SignedBy(a, 1, {{Id(1), kSender}});
+  ASSERT_TRUE(receiver->Accept(1, att).ok());
+  auto again = receiver->Accept(1, att);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0u);
+  EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kSender));
+}
+
+TEST(Attestations, DifferentKeysForOneTransactionDoNotAddUp) {
+  Alliance a(4);
+  VerifiedSignatures sigs;
+  auto receiver = a.Of(0, sigs);
+  ASSERT_TRUE(receiver->Accept(1, SignedBy(a, 1, {{Id(1), kSender}})).ok());
+  ASSERT_TRUE(receiver->Accept(2, SignedBy(a, 2, {{Id(1), kOtherKey}})).ok());
+  EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kSender));
+  EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kOtherKey));
+}
+
+TEST(Attestations, RefusedAttestationsChangeNothing) {
+  Alliance a(4);
+  VerifiedSignatures sigs;
+  auto receiver = a.Of(0, sigs);
+  const std::vector<std::pair<std::string, std::string>> entries = {{Id(1), kSender}};
+  ASSERT_TRUE(receiver->Accept(1, SignedBy(a, 1, entries)).ok());
+
+  // Validator 2's attestation arriving on validator 3's link.
+  EXPECT_EQ(receiver->Accept(3, SignedBy(a, 2, entries)).status().code(), "wrong_validator");
+  // An attestation in this node's own name.
+  EXPECT_EQ(receiver->Accept(0, SignedBy(a, 0, entries)).status().code(), "wrong_validator");
+  // An index outside the set.
+  pb::TxAttestation outside = SignedBy(a, 2, entries);
+  outside.set_validator(9);
+  EXPECT_EQ(receiver->Accept(9, outside).status().code(), "wrong_validator");
+  // Signed by validator 3 but claiming to be validator 2.
+  pb::TxAttestation forged = SignedBy(a, 3, entries);
+  forged.set_validator(2);
+  EXPECT_EQ(receiver->Accept(2, forged).status().code(), "bad_signature");
+  // An entry edited after signing.
+  pb::TxAttestation edited = SignedBy(a, 2, {{Id(7), kSender}});
+  edited.set_tx_ids(0, Id(1));
+  EXPECT_EQ(receiver->Accept(2, edited).status().code(), "bad_signature");
+  // Malformed: keys missing, a short id, no entries.
+  pb::TxAttestation no_keys = SignedBy(a, 2, entries);
+  no_keys.clear_public_keys();
+  EXPECT_EQ(receiver->Accept(2, no_keys).status().code(), "malformed");
+  pb::TxAttestation short_id = SignedBy(a, 2, entries);
+  short_id.set_tx_ids(0, "short");
+  EXPECT_EQ(receiver->Accept(2, short_id).status().code(), "malformed");
+  pb::TxAttestation empty;
+  empty.set_validator(2);
+  EXPECT_EQ(receiver->Accept(2, empty).status().code(), "malformed");
+
+  EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kSender)) << "no refused attestation counted";
+  ASSERT_TRUE(receiver->Accept(2, SignedBy(a, 2, entries)).ok());
+  EXPECT_TRUE(PassesWithBadSignature(sigs, Id(1), kSender));
+}
+
+TEST(Attestations, AnotherChainsAttestationDoesNotVerify) {
+  Alliance a(4);
+  VerifiedSignatures sigs;
+  auto receiver = a.Of(0, sigs);
+  VerifiedSignatures scratch;
+  Attestations elsewhere("other-chain", a.public_keys, 1, &a.keys[1], scratch);
+  auto att = elsewhere.Sign({{Id(1), kSender}});
+  ASSERT_TRUE(att.has_value());
+  EXPECT_EQ(receiver->Accept(1, *att).status().code(), "bad_signature");
+}
+
+TEST(Attestations, ForgetDropsWhatACommittedTransactionCollected) {
+  Alliance a(4);
+  VerifiedSignatures sigs;
+  auto receiver = a.Of(0, sigs);
+  ASSERT_TRUE(receiver->Accept(1, SignedBy(a, 1, {{Id(1), kSender}})).ok());
+  receiver->Forget({Id(1)});
+  auto later = receiver->Accept(2, SignedBy(a, 2, {{Id(1), kSender}}));
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(*later, 0u);
+}
+
+TEST(Attestations, SevenValidatorsNeedThree) {
+  Alliance a(7);  // f = 2
+  VerifiedSignatures sigs;
+  auto receiver = a.Of(6, sigs);
+  EXPECT_EQ(receiver->threshold(), 3u);
+  const std::vector<std::pair<std::string, std::string>> entries = {{Id(1), kSender}};
+  ASSERT_TRUE(receiver->Accept(0, SignedBy(a, 0, entries)).ok());
+  ASSERT_TRUE(receiver->Accept(1, SignedBy(a, 1, entries)).ok());
+  EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kSender));
+  ASSERT_TRUE(receiver->Accept(2, SignedBy(a, 2, entries)).ok());
+  EXPECT_TRUE(PassesWithBadSignature(sigs, Id(1), kSender));
+}
+
+TEST(Attestations, ANodeThatIsNotAValidatorSignsNothing) {
+  Alliance a(4);
+  VerifiedSignatures sigs;
+  Attestations observer(kChain, a.public_keys, std::nullopt, nullptr, sigs);
+  EXPECT_FALSE(observer.Sign({{Id(1), kSender}}).has_value());
+  auto validator = a.Of(1, sigs);
+  EXPECT_FALSE(validator->Sign({}).has_value());
+}
+
+}  // namespace
+}  // namespace cc::node
