@@ -48,7 +48,8 @@ struct World {
     }
     for (int i = 0; i < 8; ++i) ids.push_back(crypto::Blake2b256("tx-" + std::to_string(i)));
     for (int i = 0; i < 3; ++i)
-      senders.push_back(crypto::KeyPair::FromSeed(crypto::Blake2b256("sender-" + std::to_string(i))).public_key());
+      senders.push_back(
+          crypto::KeyPair::FromSeed(crypto::Blake2b256("sender-" + std::to_string(i))).public_key());
   }
   std::vector<crypto::KeyPair> keys;
   std::vector<std::string> public_keys;
@@ -130,7 +131,8 @@ void Run(FuzzInput& in) {
         std::set<uint32_t> others = signed_by[{id, key}];
         others.erase(kSelf);
         if (others.size() < 2) {
-          std::fprintf(stderr, "a pair signed by %zu other validator(s) was taken as checked\n", others.size());
+          std::fprintf(stderr, "a pair signed by %zu other validator(s) was taken as checked\n",
+                       others.size());
           std::abort();
         }
       }

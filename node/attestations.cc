@@ -17,6 +17,20 @@ uint32_t ThresholdFor(size_t n) { return static_cast<uint32_t>((n - 1) / 3 + 1);
 
 }  // namespace
 
+bool ChecksForward(uint32_t self, uint32_t forwarder, uint32_t primary, uint32_t n) {
+  if (n == 0 || self == forwarder) return false;
+  if (self == primary) return true;
+  uint32_t attesters = forwarder == primary ? 1 : 2;
+  const uint32_t need = ThresholdFor(n);
+  for (uint32_t k = 1; k < n && attesters < need; ++k) {
+    const uint32_t next = (primary + k) % n;
+    if (next == forwarder) continue;
+    if (next == self) return true;
+    ++attesters;
+  }
+  return false;
+}
+
 Attestations::Attestations(std::string chain_id, std::vector<std::string> validator_keys,
                            std::optional<uint32_t> self, const crypto::KeyPair* key,
                            VerifiedSignatures& signatures)
@@ -29,7 +43,8 @@ Attestations::Attestations(std::string chain_id, std::vector<std::string> valida
 
 std::optional<pb::TxAttestation> Attestations::Sign(
     const std::vector<std::pair<std::string, std::string>>& entries) {
-  if (!self_ || key_ == nullptr || entries.empty() || validator_keys_.size() > kMaxValidators) return std::nullopt;
+  if (!self_ || key_ == nullptr || entries.empty() || validator_keys_.size() > kMaxValidators)
+    return std::nullopt;
   pb::TxAttestation a;
   a.set_validator(*self_);
   for (const auto& [id, public_key] : entries) {
@@ -57,8 +72,8 @@ Result<size_t> Attestations::Accept(uint32_t from, const pb::TxAttestation& a) {
       return refuse("malformed", "entry " + std::to_string(i) + " is not a 32-byte tx id and key");
   }
   if (!crypto::Verify(validator_keys_[from], proto::TxAttestationSigningBytes(chain_id_, a), a.signature()))
-    return refuse("bad_signature", "attestation signature does not verify with validator " +
-                                       std::to_string(from) + "'s key");
+    return refuse("bad_signature",
+                  "attestation signature does not verify with validator " + std::to_string(from) + "'s key");
 
   std::vector<std::pair<const std::string*, const std::string*>> reached;
   {

@@ -35,6 +35,15 @@
 
 namespace cc::node {
 
+// Whether validator `self` checks and attests the transactions validator
+// `forwarder` forwarded, while `primary` is the primary of n validators. The
+// attesters of a forward are the forwarder (it checked them on admission), the
+// primary (it checks what it orders anyway), and the validators after the primary
+// in index order, skipping the forwarder, until there are f+1: with n = 4 that is
+// the forwarder and the primary, or the primary and its successor when the primary
+// forwarded. Everyone else checks nothing on receipt and waits for the attestations.
+bool ChecksForward(uint32_t self, uint32_t forwarder, uint32_t primary, uint32_t n);
+
 class Attestations {
  public:
   // Entries one attestation may carry: a forward frame is at most 1 MiB of

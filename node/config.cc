@@ -43,6 +43,13 @@ class ObjectReader {
     if (required && out->empty()) return FieldError(Name(key), "must not be empty");
     return Status::Ok();
   }
+  Status Bool(const char* key, bool* out) {
+    seen_.insert(key);
+    if (!obj_.contains(key)) return Status::Ok();
+    if (!obj_[key].is_boolean()) return FieldError(Name(key), "expected true or false");
+    *out = obj_[key].get<bool>();
+    return Status::Ok();
+  }
   template <typename T>
   Status Unsigned(const char* key, T* out, uint64_t min, uint64_t max) {
     seen_.insert(key);
@@ -216,6 +223,7 @@ Result<NodeConfig> ParseNodeConfig(const std::string& json_text, const std::stri
   }
   CC_RETURN_IF_ERROR(ReadEndpoint(r, "p2p_listen", &c.p2p_listen, c.role == NodeRole::kValidator));
   CC_RETURN_IF_ERROR(ReadEndpoint(r, "http_listen", &c.http_listen, true));
+  CC_RETURN_IF_ERROR(r.Bool("verify_all_signatures", &c.verify_all_signatures));
   CC_RETURN_IF_ERROR(r.Unsigned("http_threads", &c.http_threads, 1, 64));
   CC_RETURN_IF_ERROR(r.Unsigned("http_max_body_bytes", &c.http_max_body_bytes, 1024, 64ull << 20));
   if (!c.member_id.empty() != !c.member_key_file.empty()) {

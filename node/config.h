@@ -83,6 +83,10 @@ struct NodeConfig {
   ConsensusTuning consensus;
   MempoolTuning mempool;
   std::string log_level = "info";
+  // Check every client signature even where f+1 validators attested it
+  // (node/attestations.h): a regulator's observer may want to see every check
+  // done by its own hand. Validators and observers take attestations by default.
+  bool verify_all_signatures = false;
   // Where this member's watchlist alerts are also POSTed, signed with the node key
   // (http://host:port/path; node/credit_webhook.h). Empty: SSE stream only.
   std::string alert_webhook_url;

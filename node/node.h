@@ -121,6 +121,8 @@ class Node final : public api::Backend {
   // Signs this validator's attestation of the admitted transactions `ids` (their
   // signatures were checked here), or nullopt.
   std::optional<pb::TxAttestation> Attest(const std::vector<std::string>& ids);
+  // Sends an attestation alone to the observers this node is linked to.
+  void ShareWithObservers(pb::TxAttestation attestation);
   // A received attestation, counted in /metrics whatever its fate.
   void AcceptAttestation(uint32_t from, const pb::TxAttestation& attestation);
   void OnCommit(const ExecutedBlock& block);

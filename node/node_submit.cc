@@ -30,8 +30,11 @@ std::vector<Result<std::string>> Node::SubmitMany(const std::vector<std::string>
   std::vector<std::string> frame_ids;  // their signatures were checked here: attested
   auto flush = [&] {
     if (frame.tx_batch().txs_size() == 0) return;
-    if (auto attestation = Attest(frame_ids)) *frame.mutable_tx_batch()->mutable_attestation() = *attestation;
+    std::optional<pb::TxAttestation> attestation = Attest(frame_ids);
+    if (attestation) *frame.mutable_tx_batch()->mutable_attestation() = *attestation;
     links_->BroadcastToValidators(frame.SerializeAsString());
+    // Observers order nothing: they get the attestation alone, for the blocks to come.
+    if (attestation) ShareWithObservers(std::move(*attestation));
     frame.Clear();
     frame_bytes = 0;
     frame_ids.clear();
@@ -99,16 +102,14 @@ void Node::AdmitFromPeer(std::vector<std::string> raws, std::optional<uint32_t> 
     // The forwarder's attestation first, so a signature it completes to f+1 is not
     // checked below.
     if (from && *attested) AcceptAttestation(*from, **attested);
-    // Who checks signatures now: the primary (it is about to order them), and the
-    // primary's successor when the primary itself forwarded, so every forwarded
-    // transaction is checked by two validators who attest it (with the forwarder's
-    // own attestation: f+1 = 2 of n = 4; docs/throughput.md). A backup otherwise
-    // checks each when it executes it, unless f+1 attestations or its own
-    // admission of the same bytes spare it.
-    const uint32_t n = static_cast<uint32_t>(validator_keys_.size());
+    // Who checks signatures now: the primary (it is about to order them) and, with
+    // the forwarder, enough validators after it that f+1 attest every forwarded
+    // transaction (ChecksForward). A backup otherwise checks each when it executes
+    // it, unless f+1 attestations or its own admission of the same bytes spare it.
     const uint32_t primary = driver_->primary();
-    const bool check =
-        primary == *validator_index_ || (from && *from == primary && (primary + 1) % n == *validator_index_);
+    const bool check = primary == *validator_index_ ||
+                       (from && ChecksForward(*validator_index_, *from, primary,
+                                              static_cast<uint32_t>(validator_keys_.size())));
     const uint64_t now_ms = clock_.WallMs();
     std::vector<std::pair<std::string, std::string>> admitted;
     admitted.reserve(batch->size());
@@ -125,7 +126,9 @@ void Node::AdmitFromPeer(std::vector<std::string> raws, std::optional<uint32_t> 
       if (auto attestation = Attest(ids)) {
         pb::PeerFrame frame;
         *frame.mutable_attestation() = std::move(*attestation);
-        links_->BroadcastToValidators(frame.SerializeAsString());
+        const std::string bytes = frame.SerializeAsString();
+        links_->BroadcastToValidators(bytes);
+        links_->SendToObservers(bytes);
       }
     }
     driver_->PostRequests(std::move(admitted));
@@ -145,6 +148,12 @@ std::optional<pb::TxAttestation> Node::Attest(const std::vector<std::string>& id
   auto attestation = attestations_->Sign(entries);
   if (attestation) metrics_.OnAttestationSigned();
   return attestation;
+}
+
+void Node::ShareWithObservers(pb::TxAttestation attestation) {
+  pb::PeerFrame frame;
+  *frame.mutable_attestation() = std::move(attestation);
+  links_->SendToObservers(frame.SerializeAsString());
 }
 
 void Node::AcceptAttestation(uint32_t from, const pb::TxAttestation& attestation) {

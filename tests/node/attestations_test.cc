@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "crypto/hash.h"
 #include "proto/canonical.h"
 
@@ -36,7 +38,8 @@ bool PassesWithBadSignature(const VerifiedSignatures& sigs, const std::string& i
   return sigs.Check(id, key, "message", std::string(64, '\0'));
 }
 
-pb::TxAttestation SignedBy(Alliance& a, uint32_t v, const std::vector<std::pair<std::string, std::string>>& e) {
+pb::TxAttestation SignedBy(Alliance& a, uint32_t v,
+                           const std::vector<std::pair<std::string, std::string>>& e) {
   VerifiedSignatures scratch;
   auto signer = a.Of(v, scratch);
   auto att = signer->Sign(e);
@@ -173,6 +176,33 @@ TEST(Attestations, ANodeThatIsNotAValidatorSignsNothing) {
   EXPECT_FALSE(observer.Sign({{Id(1), kSender}}).has_value());
   auto validator = a.Of(1, sigs);
   EXPECT_FALSE(validator->Sign({}).has_value());
+}
+
+// For every forwarder and primary: exactly f+1 distinct validators attest a forward
+// (the forwarder and those ChecksForward picks), and the primary is one of them.
+TEST(Attestations, ChecksForwardPicksFPlusOneAttestersIncludingThePrimary) {
+  for (uint32_t n : {1u, 4u, 5u, 7u, 10u}) {
+    const uint32_t f = (n - 1) / 3;
+    for (uint32_t primary = 0; primary < n; ++primary) {
+      for (uint32_t forwarder = 0; forwarder < n; ++forwarder) {
+        std::set<uint32_t> attesters = {forwarder};
+        for (uint32_t v = 0; v < n; ++v) {
+          if (ChecksForward(v, forwarder, primary, n)) attesters.insert(v);
+        }
+        EXPECT_EQ(attesters.size(), f + 1)
+            << "n=" << n << " primary=" << primary << " forwarder=" << forwarder;
+        EXPECT_TRUE(attesters.count(primary)) << "n=" << n << " primary=" << primary;
+        EXPECT_FALSE(ChecksForward(forwarder, forwarder, primary, n)) << "the forwarder already checked";
+      }
+    }
+  }
+  // n = 4: a backup's forward is attested by it and the primary; the primary's by
+  // the primary and its successor.
+  EXPECT_TRUE(ChecksForward(0, 2, 0, 4));
+  EXPECT_FALSE(ChecksForward(1, 2, 0, 4));
+  EXPECT_FALSE(ChecksForward(3, 2, 0, 4));
+  EXPECT_TRUE(ChecksForward(1, 0, 0, 4));
+  EXPECT_FALSE(ChecksForward(2, 0, 0, 4));
 }
 
 }  // namespace

@@ -33,6 +33,12 @@ TEST(NodeConfig, ParsesAValidFileAndResolvesPathsAgainstItsFolder) {
   ASSERT_EQ(c->peers.size(), 1u);
   EXPECT_EQ(c->peers[0].public_key, std::string(32, '\xaa'));
   EXPECT_EQ(c->consensus.tick_ms, 10u);  // defaults apply
+  EXPECT_FALSE(c->verify_all_signatures);
+  nlohmann::json all = Valid();
+  all["verify_all_signatures"] = true;
+  auto strict = ParseNodeConfig(all.dump(), "/etc/cc/node.json");
+  ASSERT_TRUE(strict.ok()) << strict.status().ToString();
+  EXPECT_TRUE(strict->verify_all_signatures);
 }
 
 TEST(NodeConfig, EveryErrorNamesTheField) {
@@ -63,6 +69,7 @@ TEST(NodeConfig, EveryErrorNamesTheField) {
       {[](auto& j) { j["member_id"] = "member-0"; }, "member_key_file:"},
       {[](auto& j) { j["surprise"] = true; }, "surprise: unknown field"},
       {[](auto& j) { j["alert_webhook_url"] = "https://example/hook"; }, "alert_webhook_url:"},
+      {[](auto& j) { j["verify_all_signatures"] = "yes"; }, "verify_all_signatures: expected true or false"},
   };
   for (const auto& c : cases) {
     nlohmann::json j = Valid();
