@@ -75,9 +75,11 @@ class Attestations {
   void Forget(const std::vector<std::string>& tx_ids);
 
  private:
-  // Pending (tx id + key) pairs held at most; past it the pending set is cleared
-  // (a node then checks those signatures itself).
-  static constexpr size_t kMaxPending = 1u << 19;
+  // Pending (tx id + key) pairs held at most (~20 MiB); past it the pending set is
+  // cleared and a node checks those signatures itself. Far above what waits in
+  // normal operation (the transactions between admission and commit), and the
+  // bound on what a Byzantine validator's flood of attestations can hold.
+  static constexpr size_t kMaxPending = 1u << 17;
 
   const std::string chain_id_;
   const std::vector<std::string> validator_keys_;
