@@ -1,5 +1,6 @@
 #include "node/attestations.h"
 
+#include <algorithm>
 #include <bit>
 
 #include "crypto/hash.h"
@@ -9,18 +10,19 @@ namespace cc::node {
 
 namespace {
 
-// The attester sets are bitmasks: with more validators than bits, nothing is
-// attested and every node checks every signature, as before attestations.
+// With fewer, f = 0 and one validator's attestation would stand for a check.
+constexpr size_t kMinValidators = 4;
+// The attester sets are 64-bit masks.
 constexpr size_t kMaxValidators = 64;
 
-uint32_t ThresholdFor(size_t n) { return static_cast<uint32_t>((n - 1) / 3 + 1); }
+uint32_t ThresholdFor(size_t n) { return static_cast<uint32_t>(n == 0 ? 1 : (n - 1) / 3 + 1); }
 
 }  // namespace
 
-bool ChecksForward(uint32_t self, uint32_t forwarder, uint32_t primary, uint32_t n) {
+bool ChecksForward(uint32_t self, uint32_t forwarder, bool forwarder_attested, uint32_t primary, uint32_t n) {
   if (n == 0 || self == forwarder) return false;
   if (self == primary) return true;
-  uint32_t attesters = forwarder == primary ? 1 : 2;
+  uint32_t attesters = (forwarder_attested ? 1 : 0) + (primary != forwarder ? 1 : 0);
   const uint32_t need = ThresholdFor(n);
   for (uint32_t k = 1; k < n && attesters < need; ++k) {
     const uint32_t next = (primary + k) % n;
@@ -39,12 +41,13 @@ Attestations::Attestations(std::string chain_id, std::vector<std::string> valida
       self_(self),
       key_(key),
       signatures_(signatures),
-      threshold_(ThresholdFor(validator_keys_.empty() ? 1 : validator_keys_.size())) {}
+      enabled_(validator_keys_.size() >= kMinValidators && validator_keys_.size() <= kMaxValidators),
+      threshold_(ThresholdFor(validator_keys_.size())),
+      held_(validator_keys_.size()) {}
 
 std::optional<pb::TxAttestation> Attestations::Sign(
     const std::vector<std::pair<std::string, std::string>>& entries) {
-  if (!self_ || key_ == nullptr || entries.empty() || validator_keys_.size() > kMaxValidators)
-    return std::nullopt;
+  if (!enabled_ || !self_ || key_ == nullptr || entries.empty()) return std::nullopt;
   pb::TxAttestation a;
   a.set_validator(*self_);
   for (const auto& [id, public_key] : entries) {
@@ -56,41 +59,56 @@ std::optional<pb::TxAttestation> Attestations::Sign(
 }
 
 Result<size_t> Attestations::Accept(uint32_t from, const pb::TxAttestation& a) {
-  auto refuse = [](std::string code, std::string message) {
-    return Status::Error(std::move(code), std::move(message));
-  };
-  if (a.validator() != from || from >= validator_keys_.size())
-    return refuse("wrong_validator", "attestation names validator " + std::to_string(a.validator()) +
-                                         " on validator " + std::to_string(from) + "'s link");
-  if (self_ && from == *self_) return refuse("wrong_validator", "attestation from this node's own index");
-  if (validator_keys_.size() > kMaxValidators) return refuse("malformed", "too many validators to count");
-  if (a.tx_ids_size() == 0 || a.tx_ids_size() > kMaxEntries || a.public_keys_size() != a.tx_ids_size())
-    return refuse("malformed", "an attestation lists 1.." + std::to_string(kMaxEntries) +
-                                   " tx ids, each with one public key");
-  for (int i = 0; i < a.tx_ids_size(); ++i) {
-    if (a.tx_ids(i).size() != crypto::kHashSize || a.public_keys(i).size() != crypto::kPublicKeySize)
-      return refuse("malformed", "entry " + std::to_string(i) + " is not a 32-byte tx id and key");
+  if (!enabled_) {
+    return Status::Error("not_used", "attestations are used with 4 to 64 validators, not " +
+                                         std::to_string(validator_keys_.size()));
   }
-  if (!crypto::Verify(validator_keys_[from], proto::TxAttestationSigningBytes(chain_id_, a), a.signature()))
-    return refuse("bad_signature",
-                  "attestation signature does not verify with validator " + std::to_string(from) + "'s key");
+  if (a.validator() != from || from >= validator_keys_.size()) {
+    return Status::Error("wrong_validator", "attestation names validator " + std::to_string(a.validator()) +
+                                                " on validator " + std::to_string(from) + "'s link");
+  }
+  if (self_ && from == *self_)
+    return Status::Error("wrong_validator", "attestation from this node's own index");
+  if (a.tx_ids_size() == 0 || a.tx_ids_size() > kMaxEntries || a.public_keys_size() != a.tx_ids_size()) {
+    return Status::Error("malformed", "an attestation lists 1.." + std::to_string(kMaxEntries) +
+                                          " tx ids, each with one public key");
+  }
+  for (int i = 0; i < a.tx_ids_size(); ++i) {
+    if (a.tx_ids(i).size() != crypto::kHashSize || a.public_keys(i).size() != crypto::kPublicKeySize) {
+      return Status::Error("malformed", "entry " + std::to_string(i) + " is not a 32-byte tx id and key");
+    }
+  }
+  if (!crypto::Verify(validator_keys_[from], proto::TxAttestationSigningBytes(chain_id_, a), a.signature())) {
+    return Status::Error("bad_signature", "attestation signature does not verify with validator " +
+                                              std::to_string(from) + "'s key");
+  }
 
   std::vector<std::pair<const std::string*, const std::string*>> reached;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (pending_pairs_ + static_cast<size_t>(a.tx_ids_size()) > kMaxPending) {
-      pending_.clear();
-      pending_pairs_ = 0;
-    }
     const uint64_t bit = uint64_t{1} << from;
     for (int i = 0; i < a.tx_ids_size(); ++i) {
-      auto& by_key = pending_[a.tx_ids(i)];
-      auto [it, fresh] = by_key.try_emplace(a.public_keys(i), 0);
-      if (fresh) ++pending_pairs_;
-      const bool had = std::popcount(it->second) >= static_cast<int>(threshold_);
-      it->second |= bit;
-      if (!had && std::popcount(it->second) >= static_cast<int>(threshold_)) {
-        reached.emplace_back(&a.tx_ids(i), &a.public_keys(i));
+      const std::string& id = a.tx_ids(i);
+      const std::string& public_key = a.public_keys(i);
+      std::vector<Pair>& pairs = pending_[id];
+      auto it =
+          std::find_if(pairs.begin(), pairs.end(), [&](const Pair& p) { return p.public_key == public_key; });
+      if (it == pairs.end()) it = pairs.insert(pairs.end(), Pair{public_key, 0});
+      if (it->attesters & bit) continue;
+      it->attesters |= bit;
+      if (std::popcount(it->attesters) >= static_cast<int>(threshold_)) {
+        // Vouched for: nothing more to collect for this pair.
+        pairs.erase(it);
+        if (pairs.empty()) pending_.erase(id);
+        reached.emplace_back(&id, &public_key);
+        continue;
+      }
+      auto& held = held_[from];
+      held.emplace_back(id, public_key);
+      if (held.size() > kMaxPendingPerValidator) {
+        auto [old_id, old_key] = std::move(held.front());
+        held.pop_front();
+        DropLocked(from, old_id, old_key);
       }
     }
   }
@@ -98,14 +116,22 @@ Result<size_t> Attestations::Accept(uint32_t from, const pb::TxAttestation& a) {
   return reached.size();
 }
 
+void Attestations::DropLocked(uint32_t v, const std::string& tx_id, const std::string& public_key) {
+  auto by_id = pending_.find(tx_id);
+  if (by_id == pending_.end()) return;
+  std::vector<Pair>& pairs = by_id->second;
+  auto it =
+      std::find_if(pairs.begin(), pairs.end(), [&](const Pair& p) { return p.public_key == public_key; });
+  if (it == pairs.end()) return;
+  it->attesters &= ~(uint64_t{1} << v);
+  if (it->attesters == 0) pairs.erase(it);
+  if (pairs.empty()) pending_.erase(by_id);
+}
+
 void Attestations::Forget(const std::vector<std::string>& tx_ids) {
+  // The per-validator queues keep their entries; they are skipped when they leave.
   std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& id : tx_ids) {
-    auto it = pending_.find(id);
-    if (it == pending_.end()) continue;
-    pending_pairs_ -= it->second.size();
-    pending_.erase(it);
-  }
+  for (const auto& id : tx_ids) pending_.erase(id);
 }
 
 }  // namespace cc::node

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -36,13 +37,14 @@
 namespace cc::node {
 
 // Whether validator `self` checks and attests the transactions validator
-// `forwarder` forwarded, while `primary` is the primary of n validators. The
-// attesters of a forward are the forwarder (it checked them on admission), the
+// `forwarder` forwarded (`forwarder_attested`: with its own attestation; a relay
+// carries none, its sender never checked), while `primary` is the primary of n
+// validators. The attesters of a forward are the forwarder if it attested, the
 // primary (it checks what it orders anyway), and the validators after the primary
 // in index order, skipping the forwarder, until there are f+1: with n = 4 that is
 // the forwarder and the primary, or the primary and its successor when the primary
 // forwarded. Everyone else checks nothing on receipt and waits for the attestations.
-bool ChecksForward(uint32_t self, uint32_t forwarder, uint32_t primary, uint32_t n);
+bool ChecksForward(uint32_t self, uint32_t forwarder, bool forwarder_attested, uint32_t primary, uint32_t n);
 
 class Attestations {
  public:
@@ -52,10 +54,13 @@ class Attestations {
 
   // `validator_keys` are the validators' node keys by index; `self` and `key` are
   // this node's index and key pair if it is a validator (else it only receives).
-  // `signatures` is borrowed and must outlive this object.
+  // `signatures` is borrowed and must outlive this object. Attestations are used
+  // only with 4 to 64 validators: with f = 0 one validator's word would stand for
+  // a check, and the attester sets are 64-bit masks.
   Attestations(std::string chain_id, std::vector<std::string> validator_keys, std::optional<uint32_t> self,
                const crypto::KeyPair* key, VerifiedSignatures& signatures);
 
+  bool enabled() const { return enabled_; }
   // f+1 for the validator set: how many distinct attesters make a signature checked.
   uint32_t threshold() const { return threshold_; }
 
@@ -65,33 +70,45 @@ class Attestations {
 
   // An attestation that arrived on validator `from`'s authenticated link; returns
   // how many (tx id, key) pairs it brought to f+1 attesters (each now vouched for in
-  // VerifiedSignatures). Refused, changing nothing: an attestation naming another
-  // validator than the link's, or this node's own index ("wrong_validator"),
-  // malformed entries or too many of them ("malformed"), a bad signature
-  // ("bad_signature").
+  // VerifiedSignatures). Refused, changing nothing: attestations not in use here
+  // ("not_used"), an attestation naming another validator than the link's, or this
+  // node's own index ("wrong_validator"), malformed entries or too many of them
+  // ("malformed"), a bad signature ("bad_signature").
   Result<size_t> Accept(uint32_t from, const pb::TxAttestation& attestation);
 
   // Committed transactions: their pending attestations are no longer needed.
   void Forget(const std::vector<std::string>& tx_ids);
 
  private:
-  // Pending (tx id + key) pairs held at most (~20 MiB); past it the pending set is
-  // cleared and a node checks those signatures itself. Far above what waits in
-  // normal operation (the transactions between admission and commit), and the
-  // bound on what a Byzantine validator's flood of attestations can hold.
-  static constexpr size_t kMaxPending = 1u << 17;
+  // Pending attestations held per validator, at most: past it a validator's oldest
+  // pending attestation of a pair is dropped (a node then checks that signature
+  // itself). So one validator's flood of attestations evicts only its own, and
+  // attestations of transactions that committed before they arrived age out. Far
+  // above what waits in normal operation (a validator attests what it admitted and
+  // has not seen committed: a few thousand); ~300 bytes each, so at most ~20 MiB.
+  static constexpr size_t kMaxPendingPerValidator = 1u << 14;
+
+  struct Pair {
+    std::string public_key;
+    uint64_t attesters = 0;  // bit v: validator v attested (tx id, public_key)
+  };
+  // Clears validator v's bit of (tx_id, key); drops what no one attests any more.
+  void DropLocked(uint32_t v, const std::string& tx_id, const std::string& public_key);
 
   const std::string chain_id_;
   const std::vector<std::string> validator_keys_;
   const std::optional<uint32_t> self_;
   const crypto::KeyPair* key_;
   VerifiedSignatures& signatures_;
+  const bool enabled_;
   const uint32_t threshold_;
 
   mutable std::mutex mu_;
-  // tx id -> (public key -> bitmask of the validators that attested the pair).
-  std::unordered_map<std::string, std::unordered_map<std::string, uint64_t>> pending_;
-  size_t pending_pairs_ = 0;
+  // tx id -> the keys attested for it (almost always one), until f+1 attest one.
+  std::unordered_map<std::string, std::vector<Pair>> pending_;
+  // Per validator, the (tx id, key) pairs it attested that are pending, oldest
+  // first (entries already vouched for or forgotten are skipped when they leave).
+  std::vector<std::deque<std::pair<std::string, std::string>>> held_;
 };
 
 }  // namespace cc::node

@@ -123,8 +123,8 @@ class Node final : public api::Backend {
   std::optional<pb::TxAttestation> Attest(const std::vector<std::string>& ids);
   // Sends an attestation alone to the observers this node is linked to.
   void ShareWithObservers(pb::TxAttestation attestation);
-  // A received attestation, counted in /metrics whatever its fate.
-  void AcceptAttestation(uint32_t from, const pb::TxAttestation& attestation);
+  // A received attestation, counted in /metrics whatever its fate; true if accepted.
+  bool AcceptAttestation(uint32_t from, const pb::TxAttestation& attestation);
   void OnCommit(const ExecutedBlock& block);
   void OnFetch(uint64_t from, uint64_t to);
   void OnEvidence(const pb::Evidence& evidence);

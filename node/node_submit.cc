@@ -101,14 +101,14 @@ void Node::AdmitFromPeer(std::vector<std::string> raws, std::optional<uint32_t> 
   const bool queued = pool_->TrySubmit([this, batch, from, attested] {
     // The forwarder's attestation first, so a signature it completes to f+1 is not
     // checked below.
-    if (from && *attested) AcceptAttestation(*from, **attested);
+    const bool forwarder_attested = from && *attested && AcceptAttestation(*from, **attested);
     // Who checks signatures now: the primary (it is about to order them) and, with
     // the forwarder, enough validators after it that f+1 attest every forwarded
     // transaction (ChecksForward). A backup otherwise checks each when it executes
     // it, unless f+1 attestations or its own admission of the same bytes spare it.
     const uint32_t primary = driver_->primary();
     const bool check = primary == *validator_index_ ||
-                       (from && ChecksForward(*validator_index_, *from, primary,
+                       (from && ChecksForward(*validator_index_, *from, forwarder_attested, primary,
                                               static_cast<uint32_t>(validator_keys_.size())));
     const uint64_t now_ms = clock_.WallMs();
     std::vector<std::pair<std::string, std::string>> admitted;
@@ -156,15 +156,16 @@ void Node::ShareWithObservers(pb::TxAttestation attestation) {
   links_->SendToObservers(frame.SerializeAsString());
 }
 
-void Node::AcceptAttestation(uint32_t from, const pb::TxAttestation& attestation) {
+bool Node::AcceptAttestation(uint32_t from, const pb::TxAttestation& attestation) {
   auto vouched = attestations_->Accept(from, attestation);
   if (!vouched.ok()) {
     metrics_.OnAttestationRefused();
     Log(LogLevel::kDebug, "attestation refused",
         {{"validator", std::to_string(from)}, {"reason", vouched.status().ToString()}});
-    return;
+    return false;
   }
   metrics_.OnAttestationAccepted(*vouched);
+  return true;
 }
 
 }  // namespace cc::node

@@ -179,30 +179,79 @@ TEST(Attestations, ANodeThatIsNotAValidatorSignsNothing) {
 }
 
 // For every forwarder and primary: exactly f+1 distinct validators attest a forward
-// (the forwarder and those ChecksForward picks), and the primary is one of them.
+// (the forwarder if it attested, and those ChecksForward picks), and the primary is
+// one of them unless it is the forwarder of a relay (which no one attested).
 TEST(Attestations, ChecksForwardPicksFPlusOneAttestersIncludingThePrimary) {
   for (uint32_t n : {1u, 4u, 5u, 7u, 10u}) {
     const uint32_t f = (n - 1) / 3;
-    for (uint32_t primary = 0; primary < n; ++primary) {
-      for (uint32_t forwarder = 0; forwarder < n; ++forwarder) {
-        std::set<uint32_t> attesters = {forwarder};
-        for (uint32_t v = 0; v < n; ++v) {
-          if (ChecksForward(v, forwarder, primary, n)) attesters.insert(v);
+    for (bool attested : {true, false}) {
+      for (uint32_t primary = 0; primary < n; ++primary) {
+        for (uint32_t forwarder = 0; forwarder < n; ++forwarder) {
+          std::set<uint32_t> attesters;
+          if (attested) attesters.insert(forwarder);
+          for (uint32_t v = 0; v < n; ++v) {
+            if (ChecksForward(v, forwarder, attested, primary, n)) attesters.insert(v);
+          }
+          const std::string where = "n=" + std::to_string(n) + " primary=" + std::to_string(primary) +
+                                    " forwarder=" + std::to_string(forwarder) +
+                                    " attested=" + std::to_string(attested);
+          if (n > 1 || attested) {
+            EXPECT_EQ(attesters.size(), f + 1) << where;
+          }
+          if (primary != forwarder || attested) {
+            EXPECT_TRUE(attesters.count(primary)) << where;
+          }
+          EXPECT_FALSE(ChecksForward(forwarder, forwarder, attested, primary, n))
+              << "the sender is not asked";
         }
-        EXPECT_EQ(attesters.size(), f + 1)
-            << "n=" << n << " primary=" << primary << " forwarder=" << forwarder;
-        EXPECT_TRUE(attesters.count(primary)) << "n=" << n << " primary=" << primary;
-        EXPECT_FALSE(ChecksForward(forwarder, forwarder, primary, n)) << "the forwarder already checked";
       }
     }
   }
   // n = 4: a backup's forward is attested by it and the primary; the primary's by
-  // the primary and its successor.
-  EXPECT_TRUE(ChecksForward(0, 2, 0, 4));
-  EXPECT_FALSE(ChecksForward(1, 2, 0, 4));
-  EXPECT_FALSE(ChecksForward(3, 2, 0, 4));
-  EXPECT_TRUE(ChecksForward(1, 0, 0, 4));
-  EXPECT_FALSE(ChecksForward(2, 0, 0, 4));
+  // the primary and its successor; a backup's relay by the primary and the next
+  // validator after it that is not the relay's sender.
+  EXPECT_TRUE(ChecksForward(0, 2, true, 0, 4));
+  EXPECT_FALSE(ChecksForward(1, 2, true, 0, 4));
+  EXPECT_FALSE(ChecksForward(3, 2, true, 0, 4));
+  EXPECT_TRUE(ChecksForward(1, 0, true, 0, 4));
+  EXPECT_FALSE(ChecksForward(2, 0, true, 0, 4));
+  EXPECT_TRUE(ChecksForward(2, 1, false, 0, 4));
+  EXPECT_FALSE(ChecksForward(3, 1, false, 0, 4));
+}
+
+// With f = 0 one validator's word would be the whole check: not used.
+TEST(Attestations, NotUsedWithFewerThanFourValidators) {
+  Alliance a(3);
+  VerifiedSignatures sigs;
+  auto receiver = a.Of(0, sigs);
+  EXPECT_FALSE(receiver->enabled());
+  EXPECT_FALSE(receiver->Sign({{Id(1), kSender}}).has_value());
+  Alliance four(4);
+  pb::TxAttestation att = SignedBy(four, 1, {{Id(1), kSender}});
+  EXPECT_EQ(receiver->Accept(1, att).status().code(), "not_used");
+  EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kSender));
+}
+
+// One validator's flood of attestations evicts only its own pending ones.
+TEST(Attestations, AFloodFromOneValidatorDoesNotEvictTheOthers) {
+  Alliance a(4);
+  VerifiedSignatures sigs;
+  auto receiver = a.Of(0, sigs);
+  ASSERT_TRUE(receiver->Accept(1, SignedBy(a, 1, {{Id(1), kSender}})).ok());
+  std::vector<std::pair<std::string, std::string>> flood;
+  for (int i = 0; i < Attestations::kMaxEntries; ++i) flood.emplace_back(Id(1000 + i), kSender);
+  const pb::TxAttestation big = SignedBy(a, 3, flood);
+  for (int k = 0; k < 3; ++k) ASSERT_TRUE(receiver->Accept(3, big).ok());
+  // More distinct pairs than all validators may hold together.
+  for (int k = 0; k < 8; ++k) {
+    std::vector<std::pair<std::string, std::string>> more;
+    for (int i = 0; i < Attestations::kMaxEntries; ++i) more.emplace_back(Id(100000 * (k + 1) + i), kSender);
+    ASSERT_TRUE(receiver->Accept(3, SignedBy(a, 3, more)).ok());
+  }
+  auto second = receiver->Accept(2, SignedBy(a, 2, {{Id(1), kSender}}));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, 1u) << "validator 1's attestation survived validator 3's flood";
+  EXPECT_TRUE(PassesWithBadSignature(sigs, Id(1), kSender));
 }
 
 }  // namespace
