@@ -14,9 +14,7 @@ bool VerifiedSignatures::Check(std::string_view tx_id, std::string_view public_k
     if (it != verified_.end() && it->second == public_key) return true;
   }
   if (!crypto::Verify(public_key, message, signature)) return false;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (verified_.size() >= kMaxEntries) verified_.clear();
-  verified_[id] = std::string(public_key);
+  Remember(id, std::string(public_key));
   return true;
 }
 
@@ -25,17 +23,26 @@ void VerifiedSignatures::Forget(const std::vector<std::string>& tx_ids) {
   for (const auto& id : tx_ids) verified_.erase(id);
 }
 
-void VerifiedSignatures::Vouch(const std::string& tx_id, const std::string& public_key) {
+void VerifiedSignatures::Remember(const std::string& tx_id, std::string public_key) const {
   std::lock_guard<std::mutex> lock(mu_);
   if (verified_.size() >= kMaxEntries) verified_.clear();
-  verified_[tx_id] = public_key;
+  verified_[tx_id] = std::move(public_key);
 }
 
-std::optional<std::string> VerifiedSignatures::KeyOf(const std::string& tx_id) const {
+void VerifiedSignatures::Vouch(const std::string& tx_id, const std::string& public_key) {
+  Remember(tx_id, public_key);
+}
+
+std::vector<std::pair<std::string, std::string>> VerifiedSignatures::Known(
+    const std::vector<std::string>& tx_ids) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(tx_ids.size());
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = verified_.find(tx_id);
-  if (it == verified_.end()) return std::nullopt;
-  return it->second;
+  for (const auto& id : tx_ids) {
+    auto it = verified_.find(id);
+    if (it != verified_.end()) out.emplace_back(id, it->second);
+  }
+  return out;
 }
 
 Result<std::string> Admission::Screen(const std::string& raw) {

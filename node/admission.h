@@ -16,9 +16,10 @@
 #pragma once
 
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "contracts/executor.h"
 #include "contracts/ledger_executor.h"
@@ -37,11 +38,14 @@ class VerifiedSignatures final : public contracts::SignatureChecker {
   // Records (tx id, key) as valid without checking it here: the caller holds proof
   // that an honest validator checked it (node/attestations.h).
   void Vouch(const std::string& tx_id, const std::string& public_key);
-  // The key tx_id's signature was found valid with, if it is remembered.
-  std::optional<std::string> KeyOf(const std::string& tx_id) const;
+  // (tx id, key) for each of `tx_ids` whose signature is remembered as valid, in
+  // order; the others (never checked, or dropped by the bound) are left out.
+  std::vector<std::pair<std::string, std::string>> Known(const std::vector<std::string>& tx_ids) const;
 
  private:
   static constexpr size_t kMaxEntries = 1u << 20;
+  // The one way in: a hard cap that clears everything when reached.
+  void Remember(const std::string& tx_id, std::string public_key) const;
   mutable std::mutex mu_;
   mutable std::unordered_map<std::string, std::string> verified_;  // tx id -> public key
 };

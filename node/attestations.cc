@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "consensus/quorum.h"
 #include "crypto/hash.h"
 #include "proto/canonical.h"
 
@@ -15,7 +16,8 @@ constexpr size_t kMinValidators = 4;
 // The attester sets are 64-bit masks.
 constexpr size_t kMaxValidators = 64;
 
-uint32_t ThresholdFor(size_t n) { return static_cast<uint32_t>(n == 0 ? 1 : (n - 1) / 3 + 1); }
+// f+1: among that many distinct validators one is honest.
+uint32_t ThresholdFor(size_t n) { return consensus::FaultsTolerated(static_cast<uint32_t>(n)) + 1; }
 
 }  // namespace
 
@@ -35,13 +37,14 @@ bool ChecksForward(uint32_t self, uint32_t forwarder, bool forwarder_attested, u
 
 Attestations::Attestations(std::string chain_id, std::vector<std::string> validator_keys,
                            std::optional<uint32_t> self, const crypto::KeyPair* key,
-                           VerifiedSignatures& signatures)
+                           VerifiedSignatures& signatures, bool take)
     : chain_id_(std::move(chain_id)),
       validator_keys_(std::move(validator_keys)),
       self_(self),
       key_(key),
       signatures_(signatures),
       enabled_(validator_keys_.size() >= kMinValidators && validator_keys_.size() <= kMaxValidators),
+      taking_(enabled_ && take),
       threshold_(ThresholdFor(validator_keys_.size())),
       held_(validator_keys_.size()) {}
 
@@ -58,11 +61,16 @@ std::optional<pb::TxAttestation> Attestations::Sign(
   return a;
 }
 
+bool Attestations::Takes(const pb::TxAttestation& a) const {
+  return taking_ && a.tx_ids_size() <= kMaxEntries;
+}
+
 Result<size_t> Attestations::Accept(uint32_t from, const pb::TxAttestation& a) {
   if (!enabled_) {
     return Status::Error("not_used", "attestations are used with 4 to 64 validators, not " +
                                          std::to_string(validator_keys_.size()));
   }
+  if (!taking_) return Status::Error("not_used", "this node checks every signature itself");
   if (a.validator() != from || from >= validator_keys_.size()) {
     return Status::Error("wrong_validator", "attestation names validator " + std::to_string(a.validator()) +
                                                 " on validator " + std::to_string(from) + "'s link");
@@ -91,8 +99,7 @@ Result<size_t> Attestations::Accept(uint32_t from, const pb::TxAttestation& a) {
       const std::string& id = a.tx_ids(i);
       const std::string& public_key = a.public_keys(i);
       std::vector<Pair>& pairs = pending_[id];
-      auto it =
-          std::find_if(pairs.begin(), pairs.end(), [&](const Pair& p) { return p.public_key == public_key; });
+      auto it = FindKey(pairs, public_key);
       if (it == pairs.end()) it = pairs.insert(pairs.end(), Pair{public_key, 0});
       if (it->attesters & bit) continue;
       it->attesters |= bit;
@@ -116,12 +123,16 @@ Result<size_t> Attestations::Accept(uint32_t from, const pb::TxAttestation& a) {
   return reached.size();
 }
 
+std::vector<Attestations::Pair>::iterator Attestations::FindKey(std::vector<Pair>& pairs,
+                                                                const std::string& public_key) {
+  return std::find_if(pairs.begin(), pairs.end(), [&](const Pair& p) { return p.public_key == public_key; });
+}
+
 void Attestations::DropLocked(uint32_t v, const std::string& tx_id, const std::string& public_key) {
   auto by_id = pending_.find(tx_id);
   if (by_id == pending_.end()) return;
   std::vector<Pair>& pairs = by_id->second;
-  auto it =
-      std::find_if(pairs.begin(), pairs.end(), [&](const Pair& p) { return p.public_key == public_key; });
+  auto it = FindKey(pairs, public_key);
   if (it == pairs.end()) return;
   it->attesters &= ~(uint64_t{1} << v);
   if (it->attesters == 0) pairs.erase(it);

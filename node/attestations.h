@@ -56,11 +56,17 @@ class Attestations {
   // this node's index and key pair if it is a validator (else it only receives).
   // `signatures` is borrowed and must outlive this object. Attestations are used
   // only with 4 to 64 validators: with f = 0 one validator's word would stand for
-  // a check, and the attester sets are 64-bit masks.
+  // a check, and the attester sets are 64-bit masks. `take` false: this node signs
+  // its own attestations but checks every signature itself (the config's
+  // verify_all_signatures) and refuses others' ("not_used").
   Attestations(std::string chain_id, std::vector<std::string> validator_keys, std::optional<uint32_t> self,
-               const crypto::KeyPair* key, VerifiedSignatures& signatures);
+               const crypto::KeyPair* key, VerifiedSignatures& signatures, bool take = true);
 
   bool enabled() const { return enabled_; }
+  // Whether an attestation that arrived is worth a place in the worker pool's
+  // queue: this node takes attestations and it is not over the entry limit. The
+  // cheap part of Accept's checks, for the I/O thread.
+  bool Takes(const pb::TxAttestation& attestation) const;
   // f+1 for the validator set: how many distinct attesters make a signature checked.
   uint32_t threshold() const { return threshold_; }
 
@@ -92,6 +98,7 @@ class Attestations {
     std::string public_key;
     uint64_t attesters = 0;  // bit v: validator v attested (tx id, public_key)
   };
+  static std::vector<Pair>::iterator FindKey(std::vector<Pair>& pairs, const std::string& public_key);
   // Clears validator v's bit of (tx_id, key); drops what no one attests any more.
   void DropLocked(uint32_t v, const std::string& tx_id, const std::string& public_key);
 
@@ -101,6 +108,7 @@ class Attestations {
   const crypto::KeyPair* key_;
   VerifiedSignatures& signatures_;
   const bool enabled_;
+  const bool taking_;
   const uint32_t threshold_;
 
   mutable std::mutex mu_;

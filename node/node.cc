@@ -156,7 +156,8 @@ Status Node::Init() {
   ledger_executor_ = std::make_unique<contracts::LedgerExecutor>(*ledger_, genesis_, *state_, &signatures_);
   executor_ = std::make_unique<ContractsBlockExecutor>(*ledger_executor_);
   attestations_ = std::make_unique<Attestations>(genesis_.chain_id, validator_keys_, validator_index_,
-                                                 validator_index_ ? &*node_key_ : nullptr, signatures_);
+                                                 validator_index_ ? &*node_key_ : nullptr, signatures_,
+                                                 !config_.verify_all_signatures);
   admission_ = std::make_unique<Admission>(*state_, *ledger_, *mempool_, signatures_,
                                            config_.mempool.max_tx_bytes, genesis_.chain_id);
   pool_ = std::make_unique<WorkerPool>(config_.mempool.verify_threads, 100000);

@@ -121,8 +121,9 @@ class Node final : public api::Backend {
   // Signs this validator's attestation of the admitted transactions `ids` (their
   // signatures were checked here), or nullopt.
   std::optional<pb::TxAttestation> Attest(const std::vector<std::string>& ids);
-  // Sends an attestation alone to the observers this node is linked to.
-  void ShareWithObservers(pb::TxAttestation attestation);
+  // Sends an attestation alone to the observers this node is linked to, and to
+  // every validator if `to_validators` (a forward frame carries it to them itself).
+  void SendAttestation(pb::TxAttestation attestation, bool to_validators);
   // A received attestation, counted in /metrics whatever its fate; true if accepted.
   bool AcceptAttestation(uint32_t from, const pb::TxAttestation& attestation);
   void OnCommit(const ExecutedBlock& block);

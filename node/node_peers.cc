@@ -25,8 +25,7 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
       if (!driver_) break;  // observers do not order transactions
       pb::TxBatch* batch = f.mutable_tx_batch();
       std::optional<pb::TxAttestation> attestation;
-      if (batch->has_attestation() && !config_.verify_all_signatures && attestations_->enabled() &&
-          batch->attestation().tx_ids_size() <= Attestations::kMaxEntries) {
+      if (batch->has_attestation() && attestations_->Takes(batch->attestation())) {
         attestation = std::move(*batch->mutable_attestation());
       }
       AdmitFromPeer(std::vector<std::string>(std::make_move_iterator(batch->mutable_txs()->begin()),
@@ -36,14 +35,11 @@ void Node::OnFrame(p2p::PeerIndex peer, const std::string& frame) {
     }
     case pb::PeerFrame::kAttestation: {
       // Checked on the pool (one signature); only a validator's link may carry one.
-      // Validators and observers both take them, unless told to check everything.
-      // One over the entry limit is dropped here, before it takes a place in the
+      // Validators and observers both take them, unless told to check everything;
+      // one over the entry limit is dropped here, before it takes a place in the
       // pool's queue.
       auto validator = links_->ValidatorOf(peer);
-      if (!validator || config_.verify_all_signatures || !attestations_->enabled() ||
-          f.attestation().tx_ids_size() > Attestations::kMaxEntries) {
-        break;
-      }
+      if (!validator || !attestations_->Takes(f.attestation())) break;
       auto attestation = std::make_shared<pb::TxAttestation>(std::move(*f.mutable_attestation()));
       (void)pool_->TrySubmit(
           [this, from = *validator, attestation] { AcceptAttestation(from, *attestation); });

@@ -34,7 +34,7 @@ std::vector<Result<std::string>> Node::SubmitMany(const std::vector<std::string>
     if (attestation) *frame.mutable_tx_batch()->mutable_attestation() = *attestation;
     links_->BroadcastToValidators(frame.SerializeAsString());
     // Observers order nothing: they get the attestation alone, for the blocks to come.
-    if (attestation) ShareWithObservers(std::move(*attestation));
+    if (attestation) SendAttestation(std::move(*attestation), /*to_validators=*/false);
     frame.Clear();
     frame_bytes = 0;
     frame_ids.clear();
@@ -123,13 +123,7 @@ void Node::AdmitFromPeer(std::vector<std::string> raws, std::optional<uint32_t> 
       std::vector<std::string> ids;
       ids.reserve(admitted.size());
       for (const auto& a : admitted) ids.push_back(a.second);
-      if (auto attestation = Attest(ids)) {
-        pb::PeerFrame frame;
-        *frame.mutable_attestation() = std::move(*attestation);
-        const std::string bytes = frame.SerializeAsString();
-        links_->BroadcastToValidators(bytes);
-        links_->SendToObservers(bytes);
-      }
+      if (auto attestation = Attest(ids)) SendAttestation(std::move(*attestation), /*to_validators=*/true);
     }
     driver_->PostRequests(std::move(admitted));
   });
@@ -138,22 +132,19 @@ void Node::AdmitFromPeer(std::vector<std::string> raws, std::optional<uint32_t> 
 
 std::optional<pb::TxAttestation> Node::Attest(const std::vector<std::string>& ids) {
   if (!validator_index_ || ids.empty()) return std::nullopt;
-  std::vector<std::pair<std::string, std::string>> entries;
-  entries.reserve(ids.size());
-  for (const auto& id : ids) {
-    // The key admission checked the signature with (VerifiedSignatures remembers
-    // it); an entry the bounded cache already dropped is left out.
-    if (auto key = signatures_.KeyOf(id)) entries.emplace_back(id, std::move(*key));
-  }
-  auto attestation = attestations_->Sign(entries);
+  // The keys admission checked the signatures with (VerifiedSignatures remembers
+  // them); an entry the bounded cache already dropped is left out.
+  auto attestation = attestations_->Sign(signatures_.Known(ids));
   if (attestation) metrics_.OnAttestationSigned();
   return attestation;
 }
 
-void Node::ShareWithObservers(pb::TxAttestation attestation) {
+void Node::SendAttestation(pb::TxAttestation attestation, bool to_validators) {
   pb::PeerFrame frame;
   *frame.mutable_attestation() = std::move(attestation);
-  links_->SendToObservers(frame.SerializeAsString());
+  const std::string bytes = frame.SerializeAsString();
+  if (to_validators) links_->BroadcastToValidators(bytes);
+  links_->SendToObservers(bytes);
 }
 
 bool Node::AcceptAttestation(uint32_t from, const pb::TxAttestation& attestation) {

@@ -47,10 +47,16 @@ pb::TxAttestation SignedBy(Alliance& a, uint32_t v,
   return *att;
 }
 
-TEST(Attestations, FPlusOneDistinctValidatorsVouchForASignature) {
-  Alliance a(4);  // f = 1: two attesters
+// Validator 0 of four (f = 1) receiving attestations from the others.
+class ReceiverOfFour : public ::testing::Test {
+ protected:
+  Alliance a{4};
   VerifiedSignatures sigs;
-  auto receiver = a.Of(0, sigs);
+  std::unique_ptr<Attestations> receiver = a.Of(0, sigs);
+};
+
+TEST_F(ReceiverOfFour, FPlusOneDistinctValidatorsVouchForASignature) {
+  // f = 1: two attesters
   EXPECT_EQ(receiver->threshold(), 2u);
   const std::vector<std::pair<std::string, std::string>> entries = {{Id(1), kSender}, {Id(2), kSender}};
 
@@ -64,7 +70,7 @@ TEST(Attestations, FPlusOneDistinctValidatorsVouchForASignature) {
   EXPECT_EQ(*second, 2u);
   EXPECT_TRUE(PassesWithBadSignature(sigs, Id(1), kSender));
   EXPECT_TRUE(PassesWithBadSignature(sigs, Id(2), kSender));
-  EXPECT_EQ(sigs.KeyOf(Id(1)), kSender);
+  EXPECT_EQ(sigs.Known({Id(1)}), (std::vector<std::pair<std::string, std::string>>{{Id(1), kSender}}));
   // Vouched for that key only: a rotated key is checked for real.
   EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kOtherKey));
 
@@ -73,10 +79,7 @@ TEST(Attestations, FPlusOneDistinctValidatorsVouchForASignature) {
   EXPECT_EQ(*third, 0u) << "already vouched for";
 }
 
-TEST(Attestations, OneValidatorTwiceIsStillOne) {
-  Alliance a(4);
-  VerifiedSignatures sigs;
-  auto receiver = a.Of(0, sigs);
+TEST_F(ReceiverOfFour, OneValidatorTwiceIsStillOne) {
   const auto att = SignedBy(a, 1, {{Id(1), kSender}});
   ASSERT_TRUE(receiver->Accept(1, att).ok());
   auto again = receiver->Accept(1, att);
@@ -85,20 +88,14 @@ TEST(Attestations, OneValidatorTwiceIsStillOne) {
   EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kSender));
 }
 
-TEST(Attestations, DifferentKeysForOneTransactionDoNotAddUp) {
-  Alliance a(4);
-  VerifiedSignatures sigs;
-  auto receiver = a.Of(0, sigs);
+TEST_F(ReceiverOfFour, DifferentKeysForOneTransactionDoNotAddUp) {
   ASSERT_TRUE(receiver->Accept(1, SignedBy(a, 1, {{Id(1), kSender}})).ok());
   ASSERT_TRUE(receiver->Accept(2, SignedBy(a, 2, {{Id(1), kOtherKey}})).ok());
   EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kSender));
   EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kOtherKey));
 }
 
-TEST(Attestations, RefusedAttestationsChangeNothing) {
-  Alliance a(4);
-  VerifiedSignatures sigs;
-  auto receiver = a.Of(0, sigs);
+TEST_F(ReceiverOfFour, RefusedAttestationsChangeNothing) {
   const std::vector<std::pair<std::string, std::string>> entries = {{Id(1), kSender}};
   ASSERT_TRUE(receiver->Accept(1, SignedBy(a, 1, entries)).ok());
 
@@ -134,10 +131,7 @@ TEST(Attestations, RefusedAttestationsChangeNothing) {
   EXPECT_TRUE(PassesWithBadSignature(sigs, Id(1), kSender));
 }
 
-TEST(Attestations, AnotherChainsAttestationDoesNotVerify) {
-  Alliance a(4);
-  VerifiedSignatures sigs;
-  auto receiver = a.Of(0, sigs);
+TEST_F(ReceiverOfFour, AnotherChainsAttestationDoesNotVerify) {
   VerifiedSignatures scratch;
   Attestations elsewhere("other-chain", a.public_keys, 1, &a.keys[1], scratch);
   auto att = elsewhere.Sign({{Id(1), kSender}});
@@ -145,10 +139,7 @@ TEST(Attestations, AnotherChainsAttestationDoesNotVerify) {
   EXPECT_EQ(receiver->Accept(1, *att).status().code(), "bad_signature");
 }
 
-TEST(Attestations, ForgetDropsWhatACommittedTransactionCollected) {
-  Alliance a(4);
-  VerifiedSignatures sigs;
-  auto receiver = a.Of(0, sigs);
+TEST_F(ReceiverOfFour, ForgetDropsWhatACommittedTransactionCollected) {
   ASSERT_TRUE(receiver->Accept(1, SignedBy(a, 1, {{Id(1), kSender}})).ok());
   receiver->Forget({Id(1)});
   auto later = receiver->Accept(2, SignedBy(a, 2, {{Id(1), kSender}}));
@@ -219,6 +210,19 @@ TEST(Attestations, ChecksForwardPicksFPlusOneAttestersIncludingThePrimary) {
   EXPECT_FALSE(ChecksForward(3, 1, false, 0, 4));
 }
 
+// verify_all_signatures: the node still signs its own, and takes none.
+TEST(Attestations, ANodeThatChecksEverythingTakesNone) {
+  Alliance a(4);
+  VerifiedSignatures sigs;
+  Attestations strict(kChain, a.public_keys, 0, &a.keys[0], sigs, /*take=*/false);
+  EXPECT_TRUE(strict.Sign({{Id(1), kSender}}).has_value());
+  const pb::TxAttestation att = SignedBy(a, 1, {{Id(1), kSender}});
+  EXPECT_FALSE(strict.Takes(att));
+  EXPECT_EQ(strict.Accept(1, att).status().code(), "not_used");
+  EXPECT_EQ(strict.Accept(2, SignedBy(a, 2, {{Id(1), kSender}})).status().code(), "not_used");
+  EXPECT_FALSE(PassesWithBadSignature(sigs, Id(1), kSender));
+}
+
 // With f = 0 one validator's word would be the whole check: not used.
 TEST(Attestations, NotUsedWithFewerThanFourValidators) {
   Alliance a(3);
@@ -233,10 +237,7 @@ TEST(Attestations, NotUsedWithFewerThanFourValidators) {
 }
 
 // One validator's flood of attestations evicts only its own pending ones.
-TEST(Attestations, AFloodFromOneValidatorDoesNotEvictTheOthers) {
-  Alliance a(4);
-  VerifiedSignatures sigs;
-  auto receiver = a.Of(0, sigs);
+TEST_F(ReceiverOfFour, AFloodFromOneValidatorDoesNotEvictTheOthers) {
   ASSERT_TRUE(receiver->Accept(1, SignedBy(a, 1, {{Id(1), kSender}})).ok());
   std::vector<std::pair<std::string, std::string>> flood;
   for (int i = 0; i < Attestations::kMaxEntries; ++i) flood.emplace_back(Id(1000 + i), kSender);
